@@ -1,0 +1,74 @@
+// @ts-check
+import js from '@eslint/js'
+import tseslint from 'typescript-eslint'
+
+/** Packages that only integrations, adapters or tests may import. */
+const frameworksAndDrivers = [
+  'vitest',
+  'vitest/*',
+  '@vitest/*',
+  'jest',
+  '@jest/*',
+  'mocha',
+  'node:test',
+  'knex',
+  'better-sqlite3',
+  'pg',
+  'mysql2',
+  'tsyringe',
+  'reflect-metadata',
+]
+
+export default tseslint.config(
+  { ignores: ['dist/', 'docs/api/', 'node_modules/', 'coverage/', '.ci/'] },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/restrict-template-expressions': [
+        'error',
+        { allowNumber: true, allowBoolean: true },
+      ],
+    },
+  },
+  {
+    // core/ is the engine every layer stands on: no runner, driver or DI library, and
+    // no import from the layers above it.
+    files: ['src/core/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: frameworksAndDrivers,
+              message: 'src/core imports no test framework, driver or DI library.',
+            },
+            {
+              group: [
+                '**/leaks/*',
+                '**/state/*',
+                '**/memory/*',
+                '**/runtime/*',
+                '**/adapters/*',
+                '**/integrations/*',
+                '**/reporters/*',
+                '**/cli/*',
+              ],
+              message: 'Imports flow one way: src/core imports no other layer.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+)

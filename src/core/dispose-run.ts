@@ -1,0 +1,206 @@
+import { formatCreationSite, type CreationSite } from './creation-site.ts'
+import { deadlinePassed, withDeadline } from './deadline.ts'
+import type { ChildOutcome, Entry } from './entry.ts'
+import { DisposeError, DisposeTimeoutError, type ResourceRef } from './errors.ts'
+import { ReadyHeap } from './max-heap.ts'
+import { forgetValue } from './tracked-values.ts'
+import type { DisposeOutcome, EntryReport } from './report.ts'
+
+/**
+ * Once a scope's budget is spent, each remaining disposer still starts, with at most this
+ * long to settle.
+ */
+export const lastChanceMs = 100
+
+/** How one scope's entries are to be disposed. */
+export interface RunPlan {
+  readonly scopePath: string
+  readonly order: 'lifo' | 'dependencies'
+  readonly concurrency: number
+  /** The scope's default per-disposer deadline. */
+  readonly timeout: number
+  /** `performance.now()` value after which the budget is spent. */
+  readonly deadlineAt: number
+  /** Whether some edge points from an older entry to a newer one (then LIFO needs the heap). */
+  readonly hasBackEdges: boolean
+}
+
+/** A line of the report; `created` is formatted from the captured stack on first read. */
+class EntryRecord implements ResourceRef {
+  readonly #site: CreationSite | undefined
+  #created: string | undefined | null = null
+
+  constructor(
+    readonly label: string,
+    readonly kind: string,
+    readonly scope: string,
+    site: CreationSite | undefined,
+    public outcome: DisposeOutcome = 'ok',
+    public duration = 0,
+    public error?: DisposeError,
+  ) {
+    this.#site = site
+  }
+
+  get created(): string | undefined {
+    if (this.#created === null) this.#created = formatCreationSite(this.#site)
+    return this.#created
+  }
+
+  toJSON(): EntryReport {
+    const { label, kind, scope, created, outcome, duration, error } = this
+    return error === undefined
+      ? { label, kind, scope, created, outcome, duration }
+      : { label, kind, scope, created, outcome, duration, error }
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  )
+}
+
+/**
+ * Disposes `entries` (one scope's, in creation order): dependents before their dependencies,
+ * newest first where edges allow, up to `concurrency` at a time under `order: 'dependencies'`.
+ * Every disposer runs whatever the others do; each failure becomes a {@link DisposeError}.
+ */
+export function runDisposal(entries: readonly Entry[], plan: RunPlan): Promise<ChildOutcome> {
+  return new DisposalRun(plan).run(entries)
+}
+
+class DisposalRun {
+  // A child scope's entries fill one slot, where the child stood, whenever it finishes.
+  readonly #records: (EntryReport | readonly EntryReport[])[] = []
+  readonly #errors: (DisposeError | readonly DisposeError[])[] = []
+  readonly #plan: RunPlan
+
+  constructor(plan: RunPlan) {
+    this.#plan = plan
+  }
+
+  async run(entries: readonly Entry[]): Promise<ChildOutcome> {
+    const plan = this.#plan
+    if (plan.order === 'lifo' && !plan.hasBackEdges) {
+      // Reverse creation order already puts every dependent before its dependencies.
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const entry = entries[index] as Entry
+        if (entry.state !== 'live') continue
+        const pending = this.#start(entry)
+        if (pending !== undefined) await pending
+      }
+    } else {
+      await this.#runGraph(entries, plan.order === 'lifo' ? 1 : plan.concurrency)
+    }
+    return { records: this.#records.flat(), errors: this.#errors.flat() }
+  }
+
+  async #runGraph(entries: readonly Entry[], limit: number): Promise<void> {
+    for (const entry of entries) {
+      if (entry.state !== 'live' || entry.deps === undefined) continue
+      for (const dep of entry.deps) if (dep.state === 'live') dep.pendingDependents++
+    }
+    const ready = new ReadyHeap()
+    for (const entry of entries) {
+      if (entry.state === 'live' && entry.pendingDependents === 0) ready.push(entry)
+    }
+    let running = 0
+    let wake: (() => void) | undefined
+    const finish = (entry: Entry): void => {
+      if (entry.deps === undefined) return
+      for (const dep of entry.deps) {
+        if (dep.state === 'live' && --dep.pendingDependents === 0) ready.push(dep)
+      }
+    }
+    for (;;) {
+      while (running < limit && ready.size > 0) {
+        const entry = ready.pop() as Entry
+        const pending = this.#start(entry)
+        if (pending === undefined) {
+          finish(entry)
+          continue
+        }
+        running++
+        void pending.then(() => {
+          running--
+          finish(entry)
+          wake?.()
+        })
+      }
+      if (running === 0) return
+      await new Promise<void>((resolve) => {
+        wake = resolve
+      })
+      wake = undefined
+    }
+  }
+
+  /**
+   * Starts one entry's disposal. Returns `undefined` when it finished synchronously, else a
+   * promise that settles (never rejects) when it has finished or missed its deadline.
+   */
+  #start(entry: Entry): Promise<void> | undefined {
+    if (entry.child !== undefined) return this.#startChild(entry)
+    const plan = this.#plan
+    const label = entry.resolveLabel()
+    const value = entry.value
+    entry.state = 'done'
+    entry.value = undefined
+    forgetValue(value, entry)
+    const record = new EntryRecord(label, entry.kind, plan.scopePath, entry.site)
+    this.#records.push(record as EntryReport)
+    const started = performance.now()
+    let result: unknown
+    try {
+      result = entry.callDisposer(value)
+    } catch (error) {
+      this.#fail(record, error, started)
+      return undefined
+    }
+    if (!isThenable(result)) {
+      record.duration = performance.now() - started
+      return undefined
+    }
+    const remaining = plan.deadlineAt - started
+    const timeout = entry.timeout ?? plan.timeout
+    const budgetSpent = remaining < timeout
+    const ms = remaining <= 0 ? Math.min(timeout, lastChanceMs) : Math.min(timeout, remaining)
+    return withDeadline(result, ms).then(
+      () => {
+        record.duration = performance.now() - started
+      },
+      (error: unknown) => {
+        if (error === deadlinePassed) {
+          record.outcome = 'timeout'
+          record.duration = performance.now() - started
+          record.error = new DisposeTimeoutError(record, ms, budgetSpent)
+          this.#errors.push(record.error)
+        } else {
+          this.#fail(record, error, started)
+        }
+      },
+    )
+  }
+
+  #fail(record: EntryRecord, error: unknown, started: number): void {
+    record.outcome = 'error'
+    record.duration = performance.now() - started
+    record.error = new DisposeError(record, error)
+    this.#errors.push(record.error)
+  }
+
+  async #startChild(entry: Entry): Promise<void> {
+    const child = entry.child as NonNullable<Entry['child']>
+    entry.state = 'done'
+    const records: EntryReport[] = []
+    const errors: DisposeError[] = []
+    this.#records.push(records)
+    this.#errors.push(errors)
+    const outcome = await child.disposeBefore(this.#plan.deadlineAt)
+    records.push(...outcome.records)
+    errors.push(...outcome.errors)
+  }
+}

@@ -1,0 +1,377 @@
+import type { DisposeReport } from './report.ts'
+
+/**
+ * Every cleanroom error carries the names of its class chain under this symbol, so that
+ * `instanceof` works across the ESM and CommonJS builds and across Jest's per-file module
+ * registries, where one error class can exist twice.
+ */
+const brand: unique symbol = Symbol.for('cleanroom.error')
+
+interface Branded {
+  [brand]?: readonly string[]
+}
+
+function brandError(error: Error, names: readonly string[]): void {
+  Object.defineProperty(error, brand, { value: names, enumerable: false })
+}
+
+function hasBrand(value: unknown, name: string): boolean {
+  if (typeof value !== 'object' || value === null) return false
+  const names = (value as Branded)[brand]
+  return names !== undefined && names.includes(name)
+}
+
+/** What an error message says about the resource it concerns. */
+export interface ResourceRef {
+  /** The entry's label, as shown in reports. */
+  readonly label: string
+  /** The kind name, `'defer'` for a deferred callback, `'custom'` for an ad-hoc disposer. */
+  readonly kind: string
+  /** The scope the resource was tracked in. */
+  readonly scope: string
+  /** Where it was tracked, as `file:line:column`, when known. */
+  readonly created: string | undefined
+}
+
+function where(resource: ResourceRef): string {
+  return resource.created === undefined ? '' : ` (created at ${resource.created})`
+}
+
+/**
+ * The base class of every error cleanroom raises. Each has a stable `code`
+ * (`ERR_CLEANROOM_<NAME>`) to branch on.
+ *
+ * @example
+ * ```ts
+ * import { CleanroomError, createScope } from 'cleanroom'
+ *
+ * try {
+ *   createScope({ timeout: -1 })
+ * } catch (error) {
+ *   if (error instanceof CleanroomError) console.log(error.code)
+ * }
+ * ```
+ */
+export class CleanroomError extends Error {
+  /** A stable identifier for the failure, `ERR_CLEANROOM_<NAME>`. */
+  readonly code: string
+
+  /**
+   * @param message - what happened, to what, and what to do
+   * @param code - the stable `ERR_CLEANROOM_*` code
+   * @param options - the `cause`, kept as given
+   */
+  constructor(message: string, code: string, options?: ErrorOptions) {
+    super(message, options)
+    this.code = code
+    this.name = new.target.name
+    brandError(this, chainOf(new.target))
+  }
+
+  /** Recognises cleanroom errors from any copy of the library loaded in the process. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, this.name)
+  }
+}
+
+function chainOf(target: abstract new (...args: never[]) => unknown): string[] {
+  const names: string[] = []
+  for (
+    let current: unknown = target;
+    typeof current === 'function' && current !== Error && current !== AggregateError;
+    current = Object.getPrototypeOf(current)
+  ) {
+    names.push((current as { name: string }).name)
+  }
+  return names
+}
+
+/**
+ * One disposer that failed: it threw or rejected. `cause` is what it threw.
+ *
+ * @example
+ * ```ts
+ * import { CleanupError, DisposeError, createScope } from 'cleanroom'
+ *
+ * const scope = createScope()
+ * scope.defer(() => { throw new Error('boom') }, { label: 'flaky cleanup' })
+ * try {
+ *   await scope.dispose()
+ * } catch (error) {
+ *   if (error instanceof CleanupError) {
+ *     for (const failure of error.errors) {
+ *       if (failure instanceof DisposeError) console.log(failure.resource.label)
+ *     }
+ *   }
+ * }
+ * ```
+ */
+export class DisposeError extends CleanroomError {
+  /** The resource whose disposer failed. */
+  readonly resource: ResourceRef
+
+  /**
+   * @param resource - the entry that failed
+   * @param cause - what its disposer threw
+   * @param message - overrides the default message
+   * @param code - overrides the default code (for subclasses)
+   */
+  constructor(resource: ResourceRef, cause: unknown, message?: string, code?: string) {
+    super(
+      message ??
+        `Cleanup of "${resource.label}"${where(resource)} in scope "${resource.scope}" failed: ${describeCause(cause)}`,
+      code ?? 'ERR_CLEANROOM_DISPOSE',
+      { cause },
+    )
+    this.resource = resource
+  }
+}
+
+function describeCause(cause: unknown): string {
+  if (cause instanceof Error) return `${cause.name}: ${cause.message}`
+  return `threw a non-error value: ${String(cause)}`
+}
+
+/**
+ * A disposer that did not settle within its deadline. It was left behind and the other
+ * disposers went on.
+ *
+ * @example
+ * ```ts
+ * import { CleanupError, DisposeTimeoutError, createScope } from 'cleanroom'
+ *
+ * const scope = createScope({ timeout: 50 })
+ * scope.defer(() => new Promise(() => {}), { label: 'never settles' })
+ * const error = await scope.dispose().catch((error: unknown) => error)
+ * if (error instanceof CleanupError) console.log(error.errors[0] instanceof DisposeTimeoutError)
+ * ```
+ */
+export class DisposeTimeoutError extends DisposeError {
+  /** The deadline it missed, in milliseconds. */
+  readonly timeout: number
+
+  /**
+   * @param resource - the entry that timed out
+   * @param timeout - the deadline it missed, in ms
+   * @param budgetSpent - true when the scope's budget, not the entry's own timeout, set the deadline
+   */
+  constructor(resource: ResourceRef, timeout: number, budgetSpent: boolean) {
+    const reason = budgetSpent
+      ? `the scope's budget was spent, and its last-chance deadline of ${timeout} ms passed`
+      : `it did not settle within ${timeout} ms`
+    const fix = budgetSpent
+      ? 'Raise the scope `budget`, or make the cleanups before it faster.'
+      : 'Raise its `timeout`, or find what its cleanup waits for.'
+    super(
+      resource,
+      undefined,
+      `Cleanup of "${resource.label}"${where(resource)} in scope "${resource.scope}" timed out: ${reason}. It was left behind and the other cleanups went on. ${fix}`,
+      'ERR_CLEANROOM_DISPOSE_TIMEOUT',
+    )
+    this.timeout = timeout
+  }
+}
+
+/**
+ * Every failure of one `dispose()`, as an `AggregateError` holding one {@link DisposeError}
+ * per failed entry, plus the whole {@link DisposeReport}.
+ *
+ * @example
+ * ```ts
+ * import { CleanupError, createScope } from 'cleanroom'
+ *
+ * const scope = createScope()
+ * scope.defer(() => { throw new Error('first') })
+ * scope.defer(() => { throw new Error('second') })
+ * const error = await scope.dispose().catch((error: unknown) => error)
+ * if (error instanceof CleanupError) console.log(error.errors.length, error.report.totals)
+ * ```
+ */
+export class CleanupError extends AggregateError {
+  /** Always `ERR_CLEANROOM_CLEANUP`. */
+  readonly code = 'ERR_CLEANROOM_CLEANUP'
+  /** Every failure, in the order the entries were disposed. */
+  declare readonly errors: DisposeError[]
+  /** The full report of the dispose that failed. */
+  readonly report: DisposeReport
+
+  /**
+   * @param errors - one per failed entry
+   * @param report - the report of the whole dispose
+   */
+  constructor(errors: DisposeError[], report: DisposeReport) {
+    super(errors, formatCleanupMessage(errors, report))
+    this.name = 'CleanupError'
+    this.report = report
+    brandError(this, ['CleanupError', 'CleanroomError'])
+  }
+
+  /** Recognises cleanup errors from any copy of the library loaded in the process. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return hasBrand(value, 'CleanupError')
+  }
+}
+
+function formatCleanupMessage(errors: DisposeError[], report: DisposeReport): string {
+  const { entries } = report.totals
+  const lines = errors.map((error) => {
+    const { resource } = error
+    const outcome =
+      error instanceof DisposeTimeoutError
+        ? `timed out after ${error.timeout} ms`
+        : describeCause(error.cause)
+    return `  - "${resource.label}"${where(resource)}: ${outcome}`
+  })
+  const noun = entries === 1 ? 'cleanup' : 'cleanups'
+  return [
+    `${errors.length} of ${entries} ${noun} failed in scope "${report.scope}":`,
+    ...lines,
+    'Every other cleanup ran. Each failure is in `errors`, and the full report in `report`.',
+  ].join('\n')
+}
+
+/**
+ * `track()` was given a value that no kind in the registry recognises, and no `dispose`
+ * option. Raised at `track()` time, not at teardown.
+ *
+ * @example
+ * ```ts
+ * import { UnknownResourceError, createScope } from 'cleanroom'
+ *
+ * const scope = createScope()
+ * try {
+ *   scope.track({ name: 'not a resource' })
+ * } catch (error) {
+ *   if (error instanceof UnknownResourceError) console.log(error.code)
+ * }
+ * ```
+ */
+export class UnknownResourceError extends CleanroomError {
+  /**
+   * @param description - a short description of the value
+   * @param scope - the scope's name
+   */
+  constructor(description: string, scope: string) {
+    super(
+      `Cannot track ${description} in scope "${scope}": no kind in the registry recognises it. ` +
+        'Pass { dispose: (value) => … } to track(), or register a kind for it with defineKind().',
+      'ERR_CLEANROOM_UNKNOWN_RESOURCE',
+    )
+  }
+}
+
+/**
+ * A `dependsOn` entry names a value that is not tracked in the scope or one of its ancestors.
+ *
+ * @example
+ * ```ts
+ * import { UnknownDependencyError, createScope } from 'cleanroom'
+ *
+ * const scope = createScope()
+ * try {
+ *   scope.defer(() => {}, { label: 'x' })
+ *   scope.track(new AbortController(), { dependsOn: [{}] })
+ * } catch (error) {
+ *   if (error instanceof UnknownDependencyError) console.log(error.message)
+ * }
+ * ```
+ */
+export class UnknownDependencyError extends CleanroomError {
+  /**
+   * @param label - the entry being tracked
+   * @param index - the position in `dependsOn`
+   * @param scope - the scope tracking it
+   * @param trackedIn - the scope that does track the dependency, when one does
+   */
+  constructor(label: string, index: number, scope: string, trackedIn: string | undefined) {
+    const found =
+      trackedIn === undefined
+        ? 'is not tracked in any scope'
+        : `is tracked in scope "${trackedIn}", which is not "${scope}" or one of its ancestors`
+    super(
+      `dependsOn[${index}] of "${label}" ${found}. A value can depend only on values tracked ` +
+        'before it, in its own scope or an enclosing one: track the dependency there first.',
+      'ERR_CLEANROOM_UNKNOWN_DEPENDENCY',
+    )
+  }
+}
+
+/**
+ * A scope that is disposing or disposed was asked to take a new entry.
+ *
+ * @example
+ * ```ts
+ * import { ScopeClosedError, createScope } from 'cleanroom'
+ *
+ * const scope = createScope({ name: 'request' })
+ * await scope.dispose()
+ * try {
+ *   scope.defer(() => {})
+ * } catch (error) {
+ *   if (error instanceof ScopeClosedError) console.log(error.message)
+ * }
+ * ```
+ */
+export class ScopeClosedError extends CleanroomError {
+  /**
+   * @param scope - the scope's name
+   * @param state - `'disposing'` or `'disposed'`
+   * @param what - what was refused, e.g. `track "db"`
+   */
+  constructor(scope: string, state: string, what: string) {
+    super(
+      `Cannot ${what}: scope "${scope}" is ${state}. Create resources before the scope is ` +
+        'disposed, or track them in a scope that is still open.',
+      'ERR_CLEANROOM_SCOPE_CLOSED',
+    )
+  }
+}
+
+/**
+ * A kind with the same name is already in the registry.
+ *
+ * @example
+ * ```ts
+ * import { DuplicateKindError, createRegistry, defineKind } from 'cleanroom'
+ *
+ * const kind = defineKind({ name: 'pool', match: (v): v is { end(): void } => false, dispose: (v) => v.end() })
+ * const registry = createRegistry([kind])
+ * try {
+ *   registry.register(kind)
+ * } catch (error) {
+ *   if (error instanceof DuplicateKindError) console.log(error.code)
+ * }
+ * ```
+ */
+export class DuplicateKindError extends CleanroomError {
+  /** @param name - the kind name that is taken */
+  constructor(name: string) {
+    super(
+      `A kind named "${name}" is already registered. Give the new kind another name, or use ` +
+        'the registered one (registry.get(name)).',
+      'ERR_CLEANROOM_DUPLICATE_KIND',
+    )
+  }
+}
+
+/**
+ * A fixture depends on a shorter-lived fixture, or was used where no scope of its level is open.
+ *
+ * @example
+ * ```ts
+ * import { FixtureLevelError, defineFixture } from 'cleanroom'
+ *
+ * const perTest = defineFixture({ name: 'perTest', setup: () => 1 })
+ * try {
+ *   defineFixture({ name: 'shared', level: 'worker', deps: { perTest }, setup: ({ perTest }) => perTest })
+ * } catch (error) {
+ *   if (error instanceof FixtureLevelError) console.log(error.message)
+ * }
+ * ```
+ */
+export class FixtureLevelError extends CleanroomError {
+  /** @param message - says which fixture, which levels, and what to do */
+  constructor(message: string) {
+    super(message, 'ERR_CLEANROOM_FIXTURE_LEVEL')
+  }
+}

@@ -1,0 +1,48 @@
+import type { Scope } from './scope.ts'
+
+/** How long a fixture lives: one per worker process, per test file, or per test. */
+export type FixtureLevel = 'worker' | 'file' | 'test'
+
+/** A fixture's dependencies, by the name `setup` receives them under. */
+export type FixtureDeps = Readonly<Record<string, Fixture<unknown>>>
+
+/** The values of `deps`, by the same names. */
+export type ResolvedDeps<Deps extends FixtureDeps> = {
+  readonly [Name in keyof Deps]: Deps[Name] extends Fixture<infer Value> ? Value : never
+}
+
+declare const fixtureValue: unique symbol
+
+/**
+ * A lazily created, shared value with its own cleanup. Create one with `defineFixture`;
+ * resolve it with `scope.use(fixture)` (or `use(fixture)` inside a test).
+ */
+export interface Fixture<Value> {
+  /** Shown in reports and messages. */
+  readonly name: string
+  /** How long one instance lives. */
+  readonly level: FixtureLevel
+  /** The fixtures its setup receives. */
+  readonly deps: FixtureDeps
+  /** Deadline in ms for each of its cleanups, when set. */
+  readonly timeout: number | undefined
+  /** Carries the value's type; never set at run time. */
+  readonly [fixtureValue]?: Value
+}
+
+/** What `defineFixture` takes. */
+export interface FixtureSpec<Value, Deps extends FixtureDeps> {
+  /** Shown in reports and messages. */
+  name: string
+  /** Fixtures this one uses; `setup` receives their values under the same names. */
+  deps?: Deps
+  /** `'test'` (default): one per test; `'file'`: one per test file; `'worker'`: one per process. */
+  level?: FixtureLevel
+  /** Deadline in ms for each cleanup the fixture's scope runs. Default: the host scope's. */
+  timeout?: number
+  /**
+   * Creates the value. Whatever it tracks on `scope` is disposed when the fixture's level
+   * ends, after every fixture that depends on this one.
+   */
+  setup: (deps: ResolvedDeps<Deps>, scope: Scope) => Value | Promise<Value>
+}

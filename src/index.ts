@@ -1,0 +1,29 @@
+export { createScope } from './core/scope.ts'
+export type { DeferOptions, Scope, ScopeOptions, TrackOptions } from './core/scope.ts'
+export { defineKind } from './core/kind.ts'
+export type { AnyKind, Kind, KindName, KindNameFor, KindSpec, ResourceKinds } from './core/kind.ts'
+export { createRegistry } from './core/registry.ts'
+export type { Registry } from './core/registry.ts'
+export { defaultRegistry } from './core/default-registry.ts'
+export { builtinKinds } from './core/kinds/index.ts'
+export { defineFixture } from './core/fixture.ts'
+export type {
+  Fixture,
+  FixtureDeps,
+  FixtureLevel,
+  FixtureSpec,
+  ResolvedDeps,
+} from './core/fixture-types.ts'
+export type { DisposeOutcome, DisposeReport, DisposeTotals, EntryReport } from './core/report.ts'
+export {
+  CleanroomError,
+  CleanupError,
+  DisposeError,
+  DisposeTimeoutError,
+  DuplicateKindError,
+  FixtureLevelError,
+  ScopeClosedError,
+  UnknownDependencyError,
+  UnknownResourceError,
+} from './core/errors.ts'
+export type { ResourceRef } from './core/errors.ts'

@@ -1,0 +1,31 @@
+import { defineConfig, type UserConfig } from 'tsdown'
+
+const entry = {
+  index: 'src/index.ts',
+}
+
+const config: UserConfig[] = defineConfig([
+  {
+    entry,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    dts: true,
+    sourcemap: true,
+    clean: true,
+  },
+  {
+    // Jest on Node < 24.9 cannot require() ESM, and p-timeout is ESM-only:
+    // the CommonJS build carries its own copy.
+    entry,
+    format: 'cjs',
+    platform: 'node',
+    target: 'node20.19',
+    dts: true,
+    sourcemap: true,
+    clean: false,
+    deps: { alwaysBundle: ['p-timeout'] },
+  },
+])
+
+export default config
