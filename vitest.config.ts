@@ -5,7 +5,7 @@ const config: ViteUserConfig = defineConfig({
     include: ['test/**/*.test.ts'],
     exclude: ['test/bench/**', 'node_modules/**'],
     typecheck: {
-      include: ['test/types/**/*.test-d.ts'],
+      include: ['test/**/*.test-d.ts'],
       tsconfig: './tsconfig.json',
     },
     testTimeout: 20_000,

@@ -6,6 +6,7 @@ export { createRegistry } from './core/registry.ts'
 export type { Registry } from './core/registry.ts'
 export { defaultRegistry } from './core/default-registry.ts'
 export { builtinKinds } from './core/kinds/index.ts'
+export type { BuiltinResourceKinds } from './core/kinds/types.ts'
 export { defineFixture } from './core/fixture.ts'
 export type {
   Fixture,
@@ -18,6 +19,7 @@ export type { DisposeOutcome, DisposeReport, DisposeTotals, EntryReport } from '
 export {
   CleanroomError,
   CleanupError,
+  DependencyCycleError,
   DisposeError,
   DisposeTimeoutError,
   DuplicateKindError,

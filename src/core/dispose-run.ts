@@ -1,3 +1,4 @@
+import { realTimers } from './real-timers.ts'
 import { formatCreationSite, type CreationSite } from './creation-site.ts'
 import { deadlinePassed, withDeadline } from './deadline.ts'
 import type { ChildOutcome, Entry } from './entry.ts'
@@ -12,6 +13,8 @@ import type { DisposeOutcome, EntryReport } from './report.ts'
  */
 export const lastChanceMs = 100
 
+const now = realTimers.now
+
 /** How one scope's entries are to be disposed. */
 export interface RunPlan {
   readonly scopePath: string
@@ -19,7 +22,7 @@ export interface RunPlan {
   readonly concurrency: number
   /** The scope's default per-disposer deadline. */
   readonly timeout: number
-  /** `performance.now()` value after which the budget is spent. */
+  /** `realTimers.now()` value after which the budget is spent. */
   readonly deadlineAt: number
   /** Whether some edge points from an older entry to a newer one (then LIFO needs the heap). */
   readonly hasBackEdges: boolean
@@ -152,7 +155,7 @@ class DisposalRun {
     forgetValue(value, entry)
     const record = new EntryRecord(label, entry.kind, plan.scopePath, entry.site)
     this.#records.push(record as EntryReport)
-    const started = performance.now()
+    const started = now()
     let result: unknown
     try {
       result = entry.callDisposer(value)
@@ -161,21 +164,22 @@ class DisposalRun {
       return undefined
     }
     if (!isThenable(result)) {
-      record.duration = performance.now() - started
+      record.duration = now() - started
       return undefined
     }
     const remaining = plan.deadlineAt - started
     const timeout = entry.timeout ?? plan.timeout
     const budgetSpent = remaining < timeout
-    const ms = remaining <= 0 ? Math.min(timeout, lastChanceMs) : Math.min(timeout, remaining)
+    // However little budget is left, a disposer that starts gets its last chance.
+    const ms = Math.min(timeout, Math.max(remaining, lastChanceMs))
     return withDeadline(result, ms).then(
       () => {
-        record.duration = performance.now() - started
+        record.duration = now() - started
       },
       (error: unknown) => {
         if (error === deadlinePassed) {
           record.outcome = 'timeout'
-          record.duration = performance.now() - started
+          record.duration = now() - started
           record.error = new DisposeTimeoutError(record, ms, budgetSpent)
           this.#errors.push(record.error)
         } else {
@@ -187,7 +191,7 @@ class DisposalRun {
 
   #fail(record: EntryRecord, error: unknown, started: number): void {
     record.outcome = 'error'
-    record.duration = performance.now() - started
+    record.duration = now() - started
     record.error = new DisposeError(record, error)
     this.#errors.push(record.error)
   }

@@ -1,5 +1,6 @@
 import type { CreationSite } from './creation-site.ts'
 import type { AnyKind } from './kind.ts'
+import { describeValue } from './validate.ts'
 
 /** What an entry's disposer is called with: the tracked value, or nothing for `defer`. */
 export type Disposer = (value: unknown) => unknown
@@ -58,7 +59,8 @@ export class Entry {
   /** The label shown in reports, computed while the value is still alive. */
   resolveLabel(): string {
     if (this.label !== undefined) return this.label
-    let label = this.kind
+    // An ad-hoc disposer has no describe(): say what the value is, as `describeValue` does.
+    let label = this.kind === 'custom' ? describeValue(this.value) : this.kind
     if (this.kindRef?.describe !== undefined) {
       try {
         label = this.kindRef.describe(this.value)

@@ -286,12 +286,49 @@ export class UnknownDependencyError extends CleanroomError {
   constructor(label: string, index: number, scope: string, trackedIn: string | undefined) {
     const found =
       trackedIn === undefined
-        ? 'is not tracked in any scope'
-        : `is tracked in scope "${trackedIn}", which is not "${scope}" or one of its ancestors`
+        ? 'is not tracked in any open scope'
+        : `is tracked in scope "${trackedIn}", which shares no root with "${scope}"`
     super(
-      `dependsOn[${index}] of "${label}" ${found}. A value can depend only on values tracked ` +
-        'before it, in its own scope or an enclosing one: track the dependency there first.',
+      `dependsOn[${index}] of "${label}" ${found}. A value can depend only on values already ` +
+        'tracked, and not yet disposed, in a scope of the same tree: track the dependency first.',
       'ERR_CLEANROOM_UNKNOWN_DEPENDENCY',
+    )
+  }
+}
+
+/**
+ * A `dependsOn` edge between scopes would close a cycle: the dependency's branch already has
+ * to be disposed before the dependent's.
+ *
+ * @example
+ * ```ts
+ * import { DependencyCycleError, createScope } from 'cleanroom'
+ *
+ * const root = createScope()
+ * const left = root.child('left')
+ * const right = root.child('right')
+ * const a = left.track({ a: 1 }, { dispose: () => {} })
+ * right.track({ b: 2 }, { dispose: () => {}, dependsOn: [a] })
+ * try {
+ *   left.track({ c: 3 }, { dispose: () => {}, dependsOn: [right] })
+ * } catch (error) {
+ *   if (error instanceof DependencyCycleError) console.log(error.code)
+ * }
+ * ```
+ */
+export class DependencyCycleError extends CleanroomError {
+  /**
+   * @param label - the entry being tracked
+   * @param index - the position in `dependsOn`
+   * @param scope - the scope tracking it
+   * @param dependencyScope - the scope that tracks the dependency
+   */
+  constructor(label: string, index: number, scope: string, dependencyScope: string) {
+    super(
+      `dependsOn[${index}] of "${label}" in scope "${scope}" names a value of scope ` +
+        `"${dependencyScope}", which already has to be disposed after it: the edge would close ` +
+        'a cycle. Drop one of the two dependsOn edges, or track both values in one scope.',
+      'ERR_CLEANROOM_DEPENDENCY_CYCLE',
     )
   }
 }

@@ -1,3 +1,4 @@
+import type { CreationSite } from './creation-site.ts'
 import type { Entry } from './entry.ts'
 import { FixtureLevelError } from './errors.ts'
 import type {
@@ -126,7 +127,11 @@ function findHost(from: ScopeImpl, fixture: Fixture<unknown>): ScopeImpl {
   )
 }
 
-function instanceIn(from: ScopeImpl, fixture: Fixture<unknown>): FixtureInstance {
+function instanceIn(
+  from: ScopeImpl,
+  fixture: Fixture<unknown>,
+  site: CreationSite,
+): FixtureInstance {
   if (!definitions.has(fixture)) {
     throw new TypeError(
       `scope.use: expected a fixture from defineFixture(), got ${describeValue(fixture)}`,
@@ -138,7 +143,7 @@ function instanceIn(from: ScopeImpl, fixture: Fixture<unknown>): FixtureInstance
     const created: FixtureInstance = { scope: undefined, value: Promise.resolve() }
     // Cached before anything is awaited, so concurrent uses share one instance.
     host.fixtures.set(fixture, created)
-    Object.assign(created, { value: createInstance(host, fixture as FixtureRecord, created) })
+    Object.assign(created, { value: createInstance(host, fixture as FixtureRecord, created, site) })
     instance = created
   }
   return instance
@@ -148,11 +153,12 @@ async function createInstance(
   host: ScopeImpl,
   fixture: FixtureRecord,
   instance: FixtureInstance,
+  site: CreationSite,
 ): Promise<unknown> {
   const values: Record<string, unknown> = {}
   const depInstances: FixtureInstance[] = []
   for (const [key, dep] of Object.entries(fixture.deps)) {
-    const depInstance = instanceIn(host, dep)
+    const depInstance = instanceIn(host, dep, site)
     values[key] = await depInstance.value
     depInstances.push(depInstance)
   }
@@ -160,7 +166,7 @@ async function createInstance(
     fixture.timeout === undefined
       ? { name: `fixture ${fixture.name}` }
       : { name: `fixture ${fixture.name}`, timeout: fixture.timeout }
-  const scope = host.createChild(options, false)
+  const scope = host.createChild(options, site, false)
   instance.scope = scope
   for (const depInstance of depInstances) {
     const depScope = depInstance.scope
@@ -172,9 +178,13 @@ async function createInstance(
 }
 
 /** Resolves `fixture` as seen from `from`, creating it in its host scope on first use. */
-export function useFixture<Value>(from: ScopeImpl, fixture: Fixture<Value>): Promise<Value> {
+export function useFixture<Value>(
+  from: ScopeImpl,
+  fixture: Fixture<Value>,
+  site: CreationSite,
+): Promise<Value> {
   try {
-    return instanceIn(from, fixture).value as Promise<Value>
+    return instanceIn(from, fixture, site).value as Promise<Value>
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }

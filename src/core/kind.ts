@@ -1,3 +1,4 @@
+import type { BuiltinResourceKinds } from './kinds/types.ts'
 import {
   assertFunction,
   describeValue,
@@ -25,8 +26,8 @@ import {
  * )
  * ```
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
-export interface ResourceKinds {}
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- extended by declaration merging
+export interface ResourceKinds extends BuiltinResourceKinds {}
 
 /** A registered kind's name. */
 export type KindName = Extract<keyof ResourceKinds, string>

@@ -6,6 +6,8 @@ export interface RealTimers {
   readonly setTimeout: typeof timers.setTimeout
   readonly clearTimeout: typeof timers.clearTimeout
   readonly setImmediate: typeof timers.setImmediate
+  /** `performance.now()`, which fake timers replace too. */
+  readonly now: () => number
 }
 
 /**
@@ -18,6 +20,7 @@ export const realTimers: RealTimers = processSingleton('realTimers', () => ({
   setTimeout: timers.setTimeout,
   clearTimeout: timers.clearTimeout,
   setImmediate: timers.setImmediate,
+  now: performance.now.bind(performance),
 }))
 
 /**

@@ -1,9 +1,11 @@
-import { captureCreationSite } from './creation-site.ts'
+import { realTimers } from './real-timers.ts'
+import { captureCreationSite, type CreationSite } from './creation-site.ts'
 import { defaultRegistry } from './default-registry.ts'
 import { runDisposal } from './dispose-run.ts'
 import { Entry, type ChildOutcome, type Disposer } from './entry.ts'
 import {
   CleanupError,
+  DependencyCycleError,
   ScopeClosedError,
   UnknownDependencyError,
   UnknownResourceError,
@@ -13,7 +15,7 @@ import type { AnyKind, KindNameFor } from './kind.ts'
 import { isRegistry, type Registry } from './registry.ts'
 import { findValue, isTrackable, rememberValue } from './tracked-values.ts'
 import { useFixture } from './fixture.ts'
-import type { DisposeReport } from './report.ts'
+import type { DisposeReport, EntryReport } from './report.ts'
 import {
   assertFunction,
   assertKnownKeys,
@@ -115,6 +117,8 @@ export interface Scope extends AsyncDisposable {
   dispose(): Promise<DisposeReport>
 }
 
+const now = realTimers.now
+
 const scopeOptionKeys = [
   'name',
   'level',
@@ -151,10 +155,14 @@ function validateScopeOptions(options: unknown, call: string): void {
   assertOptionalPositiveInteger(o.concurrency, call, 'concurrency')
 }
 
+/** What one disposal of a scope produced. */
+interface ScopeOutcome extends ChildOutcome {
+  readonly report: DisposeReport
+}
+
 type ScopeState =
   | { readonly state: 'open' }
-  | { readonly state: 'disposing'; readonly done: Promise<DisposeReport> }
-  | { readonly state: 'disposed'; readonly done: Promise<DisposeReport> }
+  | { readonly state: 'disposing' | 'disposed'; readonly outcome: Promise<ScopeOutcome> }
 
 /** Options a scope is built with, after defaults and inheritance. */
 interface ResolvedScopeOptions {
@@ -191,6 +199,7 @@ export class ScopeImpl implements Scope {
   #detachedCount = 0
   #seq = 0
   #hasBackEdges = false
+  #disposed: Promise<DisposeReport> | undefined
 
   constructor(
     options: ResolvedScopeOptions,
@@ -253,17 +262,16 @@ export class ScopeImpl implements Scope {
       label = options.label
       timeout = options.timeout
     }
+    this.#assertOpen(`track ${label === undefined ? describeValue(value) : `"${label}"`}`)
     if (options?.dispose !== undefined) {
       assertFunction(options.dispose, 'scope.track', 'dispose')
       disposer = options.dispose as Disposer
       kindName = options.kind ?? 'custom'
-      if (label === undefined) label = describeValue(value)
     } else {
       kind = this.#findKind(value, options?.kind)
       kindName = kind.name
       timeout ??= kind.timeout
     }
-    this.#assertOpen(`track ${label === undefined ? describeValue(value) : `"${label}"`}`)
     const existing = findValue<ScopeImpl>(value)
     if (existing !== undefined && existing.entry.state === 'live') {
       throw new TypeError(
@@ -278,7 +286,7 @@ export class ScopeImpl implements Scope {
       kindName,
       label,
       timeout,
-      captureCreationSite(),
+      captureCreationSite(ScopeImpl.prototype.track),
       undefined,
     )
     if (options?.dependsOn !== undefined)
@@ -321,16 +329,22 @@ export class ScopeImpl implements Scope {
         `scope.track: expected \`dependsOn\` to be an array of tracked values, got ${describeValue(dependsOn)}`,
       )
     }
-    dependsOn.forEach((dependency: unknown, index) => {
-      const found = findValue<ScopeImpl>(dependency)
+    for (let index = 0; index < dependsOn.length; index++) {
+      const found = findValue<ScopeImpl>(dependsOn[index])
       if (found === undefined || found.entry.state !== 'live') {
         throw new UnknownDependencyError(label, index, this.path, undefined)
       }
-      if (!isSelfOrDescendant(this, found.scope)) {
-        throw new UnknownDependencyError(label, index, this.path, found.scope.path)
-      }
-      found.scope.addEdge(this, entry, found.entry)
-    })
+      if (found.scope === this) entry.dependOn(found.entry)
+      else linkAcrossScopes(this, entry, found.scope, found.entry, label, index)
+    }
+  }
+
+  /** The entry standing for `scope` (this scope or a descendant) among this scope's entries. */
+  branchOf(scope: ScopeImpl, entry: Entry): Entry {
+    if (scope === this) return entry
+    let child = scope
+    while (child.parent !== this) child = child.parent as ScopeImpl
+    return child.entryInParent as Entry
   }
 
   /**
@@ -339,12 +353,7 @@ export class ScopeImpl implements Scope {
    * this scope that contains `fromScope`.
    */
   addEdge(fromScope: ScopeImpl, from: Entry, to: Entry): void {
-    let dependent = from
-    if (fromScope !== this) {
-      let child = fromScope
-      while (child.parent !== this) child = child.parent as ScopeImpl
-      dependent = child.entryInParent as Entry
-    }
+    const dependent = this.branchOf(fromScope, from)
     if (dependent === to) return
     dependent.dependOn(to)
     if (dependent.seq < to.seq) this.#hasBackEdges = true
@@ -372,7 +381,7 @@ export class ScopeImpl implements Scope {
         'defer',
         label,
         timeout,
-        captureCreationSite(),
+        captureCreationSite(ScopeImpl.prototype.defer),
         undefined,
       ),
     )
@@ -385,11 +394,15 @@ export class ScopeImpl implements Scope {
       )
     }
     validateScopeOptions(options, 'scope.child')
-    return this.createChild({ ...options, name })
+    return this.createChild({ ...options, name }, captureCreationSite(ScopeImpl.prototype.child))
   }
 
   /** Creates a child with resolved options; `hostsFixtures: false` for fixtures' own scopes. */
-  createChild(options: ScopeOptions & { name: string }, hostsFixtures = true): ScopeImpl {
+  createChild(
+    options: ScopeOptions & { name: string },
+    site: CreationSite,
+    hostsFixtures = true,
+  ): ScopeImpl {
     this.#assertOpen(`create child scope "${options.name}"`)
     const inherited = this.options
     return new ScopeImpl(
@@ -404,20 +417,22 @@ export class ScopeImpl implements Scope {
         hostsFixtures,
       },
       this,
-      captureCreationSite(),
+      site,
     )
   }
 
   use<Value>(fixture: Fixture<Value>): Promise<Value> {
-    return useFixture(this, fixture)
+    return useFixture(this, fixture, captureCreationSite(ScopeImpl.prototype.use))
   }
 
   dispose(): Promise<DisposeReport> {
-    return this.#disposeUntil(performance.now() + this.options.budget).then((outcome) => {
-      const report = this.#report as DisposeReport
-      if (outcome.errors.length > 0) throw new CleanupError([...outcome.errors], report)
-      return report
-    })
+    this.#disposed ??= this.#disposeUntil(now() + this.options.budget).then(
+      ({ report, errors }) => {
+        if (errors.length > 0) throw new CleanupError([...errors], report)
+        return report
+      },
+    )
+    return this.#disposed
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -426,40 +441,38 @@ export class ScopeImpl implements Scope {
 
   /** Called by the parent's disposal: disposes within the parent's remaining budget. */
   disposeBefore(deadlineAt: number): Promise<ChildOutcome> {
-    return this.#disposeUntil(Math.min(deadlineAt, performance.now() + this.options.budget))
+    return this.#disposeUntil(Math.min(deadlineAt, now() + this.options.budget))
   }
 
-  #report: DisposeReport | undefined
-  #outcome: Promise<ChildOutcome> | undefined
-
-  #disposeUntil(deadlineAt: number): Promise<ChildOutcome> {
-    if (this.#outcome !== undefined) return this.#outcome
-    const started = performance.now()
+  #disposeUntil(deadlineAt: number): Promise<ScopeOutcome> {
+    if (this.#status.state !== 'open') return this.#status.outcome
+    const started = now()
     const entries = this.#entries
     this.#entries = []
-    const hasBackEdges = this.#hasBackEdges
     const { order, concurrency, timeout } = this.options
-    // The state switches before any disposer runs: from here on, track() refuses.
-    let settle!: (report: DisposeReport) => void
-    const done = new Promise<DisposeReport>((resolve) => (settle = resolve))
-    this.#status = { state: 'disposing', done }
-    this.#outcome = runDisposal(entries, {
+    const plan = {
       scopePath: this.path,
       order,
       concurrency,
       timeout,
       deadlineAt,
-      hasBackEdges,
-    }).then((outcome) => {
-      for (const entry of entries) entry.deps = undefined
-      this.fixtures.clear()
-      this.#report = buildReport(this.path, outcome, performance.now() - started)
-      this.#status = { state: 'disposed', done }
-      settle(this.#report)
-      this.#detachFromParent()
-      return outcome
-    })
-    return this.#outcome
+      hasBackEdges: this.#hasBackEdges,
+    }
+    // The state switches before any disposer runs: from here on, track() refuses.
+    let run!: (outcome: Promise<ScopeOutcome>) => void
+    const outcome = new Promise<ScopeOutcome>((resolve) => (run = resolve))
+    this.#status = { state: 'disposing', outcome }
+    run(
+      runDisposal(entries, plan).then(({ records, errors }) => {
+        for (const entry of entries) entry.deps = undefined
+        this.fixtures.clear()
+        const report = buildReport(this.path, records, now() - started)
+        this.#status = { state: 'disposed', outcome }
+        this.#detachFromParent()
+        return { records, errors, report }
+      }),
+    )
+    return outcome
   }
 
   #detachFromParent(): void {
@@ -484,26 +497,70 @@ function firstClosed(start: ScopeImpl): ScopeImpl | undefined {
   return undefined
 }
 
-function isSelfOrDescendant(start: ScopeImpl, ancestor: ScopeImpl): boolean {
-  for (let scope: ScopeImpl | undefined = start; scope !== undefined; scope = scope.parent) {
-    if (scope === ancestor) return true
+/**
+ * Orders `entry` (being tracked in `scope`) before `dependency` (tracked in `dependencyScope`,
+ * another scope of the same tree): the edge goes between the two branches of their lowest
+ * common ancestor that hold them. A value may so depend on an ancestor's value, on a value of
+ * a fixture (whose scope is a sibling or a child), or of any related scope, as long as the
+ * edge closes no cycle.
+ */
+function linkAcrossScopes(
+  scope: ScopeImpl,
+  entry: Entry,
+  dependencyScope: ScopeImpl,
+  dependency: Entry,
+  label: string,
+  index: number,
+): void {
+  const ancestors = new Set<ScopeImpl>()
+  for (let s: ScopeImpl | undefined = dependencyScope; s !== undefined; s = s.parent)
+    ancestors.add(s)
+  let common: ScopeImpl | undefined = scope
+  while (common !== undefined && !ancestors.has(common)) common = common.parent
+  if (common === undefined) {
+    throw new UnknownDependencyError(label, index, scope.path, dependencyScope.path)
+  }
+  const from = common.branchOf(scope, entry)
+  const to = common.branchOf(dependencyScope, dependency)
+  if (from !== entry && reaches(to, from)) {
+    throw new DependencyCycleError(label, index, scope.path, dependencyScope.path)
+  }
+  common.addEdge(common, from, to)
+}
+
+/** Whether `target` is reachable from `start` along dependency edges. */
+function reaches(start: Entry, target: Entry): boolean {
+  const seen = new Set<Entry>([start])
+  const stack = [start]
+  for (let current = stack.pop(); current !== undefined; current = stack.pop()) {
+    if (current === target) return true
+    for (const next of current.deps ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next)
+        stack.push(next)
+      }
+    }
   }
   return false
 }
 
-function buildReport(scope: string, outcome: ChildOutcome, duration: number): DisposeReport {
+function buildReport(
+  scope: string,
+  records: readonly EntryReport[],
+  duration: number,
+): DisposeReport {
   let ok = 0
   let error = 0
   let timeout = 0
-  for (const record of outcome.records) {
+  for (const record of records) {
     if (record.outcome === 'ok') ok++
     else if (record.outcome === 'error') error++
     else timeout++
   }
   return {
     scope,
-    entries: outcome.records,
-    totals: { entries: outcome.records.length, ok, error, timeout, duration },
+    entries: records,
+    totals: { entries: records.length, ok, error, timeout, duration },
   }
 }
 

@@ -23,7 +23,8 @@ export function describeValue(value: unknown): string {
       if (Array.isArray(value)) return `an array of ${value.length}`
       const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)
         ?.constructor?.name
-      return name === undefined || name === 'Object' ? 'an object' : `a ${name}`
+      if (name === undefined || name === 'Object') return 'an object'
+      return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`
     }
   }
 }
