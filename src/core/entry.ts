@@ -41,10 +41,18 @@ export class Entry {
     readonly child: ChildDisposal | undefined,
   ) {}
 
-  /** Adds a dependency edge, once. */
-  dependOn(entry: Entry): void {
+  /** Adds a dependency edge, once. Returns whether it was new. */
+  dependOn(entry: Entry): boolean {
     if (this.deps === undefined) this.deps = [entry]
     else if (!this.deps.includes(entry)) this.deps.push(entry)
+    else return false
+    return true
+  }
+
+  /** Removes an edge added by a `track()` call that then failed. */
+  undoDependOn(entry: Entry): void {
+    const at = this.deps?.indexOf(entry) ?? -1
+    if (at !== -1) this.deps?.splice(at, 1)
   }
 
   /** Calls the disposer: the entry's own, else its kind's (as a method, keeping `this`). */

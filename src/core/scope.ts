@@ -329,13 +329,21 @@ export class ScopeImpl implements Scope {
         `scope.track: expected \`dependsOn\` to be an array of tracked values, got ${describeValue(dependsOn)}`,
       )
     }
-    for (let index = 0; index < dependsOn.length; index++) {
-      const found = findValue<ScopeImpl>(dependsOn[index])
-      if (found === undefined || found.entry.state !== 'live') {
-        throw new UnknownDependencyError(label, index, this.path, undefined)
+    // Edges between other entries (lifted across scopes) are undone if a later one is refused,
+    // so a track() that throws leaves the graph as it was.
+    const lifted: [Entry, Entry][] = []
+    try {
+      for (let index = 0; index < dependsOn.length; index++) {
+        const found = findValue<ScopeImpl>(dependsOn[index])
+        if (found === undefined || found.entry.state !== 'live') {
+          throw new UnknownDependencyError(label, index, this.path, undefined)
+        }
+        if (found.scope === this) entry.dependOn(found.entry)
+        else linkAcrossScopes(this, entry, found.scope, found.entry, label, index, lifted)
       }
-      if (found.scope === this) entry.dependOn(found.entry)
-      else linkAcrossScopes(this, entry, found.scope, found.entry, label, index)
+    } catch (error) {
+      for (const [from, to] of lifted) from.undoDependOn(to)
+      throw error
     }
   }
 
@@ -350,13 +358,13 @@ export class ScopeImpl implements Scope {
   /**
    * Records that `from` (an entry of `fromScope`, this scope or a descendant) must be disposed
    * before `to` (an entry of this scope). Across scopes, the edge is lifted to the child of
-   * this scope that contains `fromScope`.
+   * this scope that contains `fromScope`. Returns the entry that got the edge, if it is new.
    */
-  addEdge(fromScope: ScopeImpl, from: Entry, to: Entry): void {
+  addEdge(fromScope: ScopeImpl, from: Entry, to: Entry): Entry | undefined {
     const dependent = this.branchOf(fromScope, from)
-    if (dependent === to) return
-    dependent.dependOn(to)
+    if (dependent === to || !dependent.dependOn(to)) return undefined
     if (dependent.seq < to.seq) this.#hasBackEdges = true
+    return dependent
   }
 
   defer(cleanup: () => unknown, options?: DeferOptions): void {
@@ -511,6 +519,7 @@ function linkAcrossScopes(
   dependency: Entry,
   label: string,
   index: number,
+  lifted: [Entry, Entry][],
 ): void {
   const ancestors = new Set<ScopeImpl>()
   for (let s: ScopeImpl | undefined = dependencyScope; s !== undefined; s = s.parent)
@@ -525,7 +534,8 @@ function linkAcrossScopes(
   if (from !== entry && reaches(to, from)) {
     throw new DependencyCycleError(label, index, scope.path, dependencyScope.path)
   }
-  common.addEdge(common, from, to)
+  const added = common.addEdge(common, from, to)
+  if (added !== undefined && added !== entry) lifted.push([added, to])
 }
 
 /** Whether `target` is reachable from `start` along dependency edges. */

@@ -1,0 +1,3 @@
+// The "log shipper" child process of core-demo.ts: says it is ready, then runs until killed.
+process.stdout.write('ready\n')
+setInterval(() => {}, 60_000)
