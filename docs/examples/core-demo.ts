@@ -27,7 +27,7 @@ const heading = (text: string): void => {
 }
 
 // If the demo ever hangs (a handle nobody released), say so and fail instead of waiting.
-// Unref'd, so it never keeps the process alive itself, and a ref'd-only census cannot see it.
+// Unref'd: it never keeps the process alive, and getActiveResourcesInfo() does not list it.
 setTimeout(() => {
   console.error('demo still running after 10 s:', process.getActiveResourcesInfo().join(', '))
   process.exit(2)
@@ -44,21 +44,21 @@ const baseline = process.getActiveResourcesInfo()
 
 // ── Set up ────────────────────────────────────────────────────────────────────────────────
 const scope = createScope({ name: 'app' })
-const setUp: string[] = []
 
 // A temp dir for uploads. A path string matches no built-in kind, so it gets its own disposer.
-// Tracked first, it is disposed last (LIFO): the worker and child may write into it until then.
+// A string cannot be named in dependsOn, so creation order keeps it last (LIFO): the worker
+// and the child may write into it until they are gone.
 const uploads = mkdtempSync(join(tmpdir(), 'cleanroom-demo-'))
 scope.track(uploads, {
-  dispose: (dir) => rmSync(dir, { recursive: true, force: true }),
+  dispose: (dir) => {
+    rmSync(dir, { recursive: true, force: true })
+  },
   label: `temp dir ${uploads}`,
 })
-setUp.push(`temp dir        ${uploads}`)
 
 // A child scope for per-connection state. It is created before the server, but what it tracks
 // depends on the server, and that edge wins over LIFO: the whole child goes before the server.
 const handlers = scope.child('request handlers')
-setUp.push('child scope     "request handlers": each accepted connection, dependsOn server')
 
 // Nothing below passes `kind`: the registry recognises each value and describes it.
 const server = scope.track(createServer((_request, response) => response.end('ok')))
@@ -66,7 +66,6 @@ server.on('connection', (socket) => handlers.track(socket, { dependsOn: [server]
 server.listen(0, '127.0.0.1')
 await once(server, 'listening')
 const { port } = server.address() as AddressInfo
-setUp.push(`http server     127.0.0.1:${port}`)
 
 const worker = scope.track(new Worker(new URL('./demo-worker.mjs', import.meta.url)))
 let workerExitCode: number | undefined
@@ -74,12 +73,10 @@ worker.on('exit', (code) => {
   workerExitCode = code
 })
 await once(worker, 'online')
-setUp.push(`worker thread   ${worker.threadId} (a thumbnail renderer)`)
 
 const childScript = fileURLToPath(new URL('./demo-child.mjs', import.meta.url))
 const child = scope.track(spawn(process.execPath, [childScript]))
 await once(child.stdout, 'data')
-setUp.push(`child process   ${child.pid ?? '?'} (a log shipper)`)
 
 // A cleanup that throws. The error is collected; every other cleanup still runs.
 scope.defer(
@@ -88,16 +85,13 @@ scope.defer(
   },
   { label: 'metrics flusher' },
 )
-setUp.push('cleanup         "metrics flusher" (will throw)')
 
 // A cleanup that never settles. After its 300 ms deadline it is reported and left behind;
 // a never-settling promise holds no handle, so it cannot keep the process alive.
 scope.defer(() => new Promise<never>(() => {}), { label: 'job queue drain', timeout: 300 })
-setUp.push('cleanup         "job queue drain" (never settles, timeout 300 ms)')
 
 const client = scope.track(connect(port, '127.0.0.1'), { dependsOn: [server] })
 await Promise.all([once(client, 'connect'), once(server, 'connection')])
-setUp.push('client socket   → the server, dependsOn server')
 
 scope.track(
   setInterval(function poll() {
@@ -105,10 +99,21 @@ scope.track(
   }, 1_000),
   { dependsOn: [server] },
 )
-setUp.push('interval        poll() every 1000 ms, dependsOn server')
 
-heading(`Set up in scope "app", in this order:`)
-for (const line of setUp) console.log(`  ${line}`)
+heading('Set up in scope "app", in creation order (→ means dependsOn):')
+for (const line of [
+  `temp dir ${uploads}`,
+  `child scope "request handlers": each accepted connection → http server`,
+  `http server 127.0.0.1:${port}`,
+  `worker thread ${worker.threadId} (a thumbnail renderer)`,
+  `child process ${child.pid ?? '?'} (a log shipper)`,
+  `cleanup "metrics flusher", which will throw`,
+  `cleanup "job queue drain", which will never settle (timeout 300 ms)`,
+  `client socket → http server`,
+  `interval poll() every 1000 ms → http server`,
+]) {
+  console.log(`  ${line}`)
+}
 
 // ── Tear down ─────────────────────────────────────────────────────────────────────────────
 let failure: unknown
@@ -169,7 +174,9 @@ for (const name of baseline) {
   const at = left.indexOf(name)
   if (at !== -1) left.splice(at, 1)
 }
-const errors = failure instanceof CleanupError ? failure.errors : []
+const failures = (failure instanceof CleanupError ? failure.errors : [])
+  .map((e) => `${e.resource.label}: ${e instanceof DisposeTimeoutError ? 'timeout' : 'error'}`)
+  .join(', ')
 const serverAt = entries.findIndex((entry) => entry.kind === 'server')
 const serverUsers = entries.filter(
   (entry) => entry.kind === 'socket' || entry.kind === 'timer' || entry.scope !== 'app',
@@ -197,14 +204,8 @@ const checks: [string, boolean, string][] = [
   ],
   [
     'only the two deliberate failures',
-    errors.length === 2 &&
-      errors.some(
-        (e) => e.resource.label === 'metrics flusher' && !(e instanceof DisposeTimeoutError),
-      ) &&
-      errors.some(
-        (e) => e.resource.label === 'job queue drain' && e instanceof DisposeTimeoutError,
-      ),
-    'metrics flusher threw, job queue drain timed out',
+    failures === 'job queue drain: timeout, metrics flusher: error',
+    failures || 'none',
   ],
 ]
 heading('Is everything really gone?')

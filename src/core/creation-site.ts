@@ -22,12 +22,12 @@ const framePattern = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/
  * helper that calls `api` on the user's behalf (`track()` calling `scope.track()`) passes
  * itself instead, or its frames are skipped when the site is formatted.
  */
-// eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- any function marks the cut
-export function captureCreationSite(api: Function): CreationSite {
+export function captureCreationSite(api: object): CreationSite {
   const holder = {} as Error
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = captureLimit
-  Error.captureStackTrace(holder, api)
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- V8 takes any function
+  Error.captureStackTrace(holder, api as Function)
   Error.stackTraceLimit = limit
   return holder
 }

@@ -27,7 +27,7 @@ export interface ResourceRef {
   readonly label: string
   /** The kind name, `'defer'` for a deferred callback, `'custom'` for an ad-hoc disposer. */
   readonly kind: string
-  /** The scope the resource was tracked in. */
+  /** The path of the scope the resource was tracked in: `'file › test'` for a child scope. */
   readonly scope: string
   /** Where it was tracked, as `file:line:column`, when known. */
   readonly created: string | undefined
@@ -39,16 +39,20 @@ function where(resource: ResourceRef): string {
 
 /**
  * The base class of every error cleanroom raises. Each has a stable `code`
- * (`ERR_CLEANROOM_<NAME>`) to branch on.
+ * (`ERR_CLEANROOM_<NAME>`) to branch on. `instanceof` recognises errors from any copy of
+ * cleanroom in the process (ESM and CommonJS builds alike); {@link CleanupError}, an
+ * `AggregateError`, passes `instanceof CleanroomError` too. Invalid arguments are plain
+ * `TypeError`s, not cleanroom errors.
  *
  * @example
  * ```ts
  * import { CleanroomError, createScope } from 'cleanroom'
  *
+ * const scope = createScope()
  * try {
- *   createScope({ timeout: -1 })
+ *   scope.track({ name: 'not a resource' })
  * } catch (error) {
- *   if (error instanceof CleanroomError) console.log(error.code)
+ *   if (error instanceof CleanroomError) console.log(error.code) // ERR_CLEANROOM_UNKNOWN_RESOURCE
  * }
  * ```
  */
@@ -87,7 +91,8 @@ function chainOf(target: abstract new (...args: never[]) => unknown): string[] {
 }
 
 /**
- * One disposer that failed: it threw or rejected. `cause` is what it threw.
+ * One disposer that failed: it threw or rejected. `cause` is what it threw. Found in
+ * {@link CleanupError.errors}, never thrown on its own.
  *
  * @example
  * ```ts
@@ -133,8 +138,9 @@ function describeCause(cause: unknown): string {
 }
 
 /**
- * A disposer that did not settle within its deadline. It was left behind and the other
- * disposers went on.
+ * A disposer whose promise did not settle within its deadline: its own `timeout`, or what was
+ * left of the scope's budget (at least 100 ms). It was left behind and the other disposers
+ * went on. Found in {@link CleanupError.errors}.
  *
  * @example
  * ```ts
@@ -190,7 +196,10 @@ export class DisposeTimeoutError extends DisposeError {
 export class CleanupError extends AggregateError {
   /** Always `ERR_CLEANROOM_CLEANUP`. */
   readonly code = 'ERR_CLEANROOM_CLEANUP'
-  /** Every failure, in the order the entries were disposed. */
+  /**
+   * Every failure, in the order the failures happened (a child scope's failures together, where
+   * the child started). {@link DisposeReport.entries} has them in the order they started.
+   */
   declare readonly errors: DisposeError[]
   /** The full report of the dispose that failed. */
   readonly report: DisposeReport
@@ -261,7 +270,8 @@ export class UnknownResourceError extends CleanroomError {
 }
 
 /**
- * A `dependsOn` entry names a value that is not tracked in the scope or one of its ancestors.
+ * A `dependsOn` entry names a value that is not tracked, or no longer tracked (its disposal
+ * has started), in any scope of the same tree; or that is tracked in an unrelated tree.
  *
  * @example
  * ```ts
@@ -308,9 +318,10 @@ export class UnknownDependencyError extends CleanroomError {
  * const left = root.child('left')
  * const right = root.child('right')
  * const a = left.track({ a: 1 }, { dispose: () => {} })
- * right.track({ b: 2 }, { dispose: () => {}, dependsOn: [a] })
+ * // the right branch is now disposed before the left one
+ * const b = right.track({ b: 2 }, { dispose: () => {}, dependsOn: [a] })
  * try {
- *   left.track({ c: 3 }, { dispose: () => {}, dependsOn: [right] })
+ *   left.track({ c: 3 }, { dispose: () => {}, dependsOn: [b] })
  * } catch (error) {
  *   if (error instanceof DependencyCycleError) console.log(error.code)
  * }
@@ -334,7 +345,8 @@ export class DependencyCycleError extends CleanroomError {
 }
 
 /**
- * A scope that is disposing or disposed was asked to take a new entry.
+ * A scope that is disposing or disposed (or whose ancestor is) was asked to take a new entry:
+ * `track`, `defer`, `child`, or a fixture's first `use`.
  *
  * @example
  * ```ts
@@ -365,7 +377,8 @@ export class ScopeClosedError extends CleanroomError {
 }
 
 /**
- * A kind with the same name is already in the registry.
+ * A kind with the same name is already in the registry. Guard a registration that may run
+ * twice with `registry.has(name)`.
  *
  * @example
  * ```ts

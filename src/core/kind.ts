@@ -10,6 +10,8 @@ import {
 /**
  * The registry's kind names and the type of value each accepts. Extend it by declaration
  * merging, so that `track(value, { kind })` only compiles for values of that kind's type.
+ * Merging only names the type: register the kind at run time too, or `track` throws a
+ * `TypeError` for the unknown name.
  *
  * @example
  * ```ts
@@ -29,10 +31,19 @@ import {
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- extended by declaration merging
 export interface ResourceKinds extends BuiltinResourceKinds {}
 
-/** A registered kind's name. */
+/** A kind name known to the type system: a key of {@link ResourceKinds}. */
 export type KindName = Extract<keyof ResourceKinds, string>
 
-/** The kind names whose type accepts `Value`. */
+/**
+ * The kind names whose type accepts `Value`: what `track(value, { kind })` lets you write.
+ *
+ * @example
+ * ```ts
+ * import type { KindNameFor } from 'cleanroom'
+ *
+ * const name: KindNameFor<AbortController> = 'abort-controller'
+ * ```
+ */
 export type KindNameFor<Value> = {
   [Name in KindName]: Value extends ResourceKinds[Name] ? Name : never
 }[KindName]
@@ -43,20 +54,27 @@ export interface KindSpec<Resource> {
   readonly name: string
   /** Recognises values of this kind. Keep it cheap: it runs on every untyped `track()`. */
   match(value: unknown): value is Resource
-  /** Releases the resource. May return a promise; it runs under the entry's deadline. */
+  /**
+   * Releases the resource; called as a method of the kind. May return a promise: only a
+   * returned promise runs under the entry's deadline.
+   */
   dispose(value: Resource): unknown
   /** Default deadline in ms for this kind's disposer, instead of the scope's `timeout`. */
   readonly timeout?: number | undefined
-  /** A short description for reports: `"http server 127.0.0.1:5123"`. Defaults to the name. */
+  /**
+   * A short description for reports, computed when the disposal starts:
+   * `"http server 127.0.0.1:5123"`. Defaults to the name. If it throws, the label says so and
+   * the disposal goes on.
+   */
   describe?(value: Resource): string
 }
 
-/** A validated, frozen kind. Create one with {@link defineKind}. */
+/** A validated, frozen kind. Create one with {@link defineKind}; see {@link KindSpec}. */
 export interface Kind<Resource> extends KindSpec<Resource> {
   readonly name: string
 }
 
-/** A kind of any resource type, as registries hold them. */
+/** A kind of any resource type, as registries and {@link builtinKinds} hold them. */
 export type AnyKind = Kind<unknown>
 
 const specKeys = ['name', 'match', 'dispose', 'timeout', 'describe'] as const
@@ -66,20 +84,32 @@ const specKeys = ['name', 'match', 'dispose', 'timeout', 'describe'] as const
  * with `registry.register(kind)` or pass it to `createRegistry`.
  *
  * @param spec - the kind's name, `match`, `dispose`, and optional `timeout` and `describe`
- * @returns the frozen kind
- * @throws {TypeError} when a field is missing or of the wrong type
+ * @returns a frozen copy of the spec
+ * @throws {TypeError} when a field is missing, of the wrong type, or unknown
  *
  * @example
  * ```ts
- * import { defineKind } from 'cleanroom'
- * import { Pool } from './pool.js'
+ * import { createScope, defaultRegistry, defineKind } from 'cleanroom'
  *
- * export const poolKind = defineKind({
+ * class Pool {
+ *   size = 4
+ *   end(): Promise<void> {
+ *     return Promise.resolve()
+ *   }
+ * }
+ *
+ * const poolKind = defineKind({
  *   name: 'pool',
  *   match: (value): value is Pool => value instanceof Pool,
  *   dispose: (pool) => pool.end(),
  *   describe: (pool) => `pool of ${pool.size}`,
+ *   timeout: 2_000,
  * })
+ * if (!defaultRegistry.has(poolKind.name)) defaultRegistry.register(poolKind)
+ *
+ * const scope = createScope()
+ * scope.track(new Pool()) // matched by poolKind
+ * await scope.dispose()
  * ```
  */
 export function defineKind<Resource>(spec: KindSpec<Resource>): Kind<Resource> {

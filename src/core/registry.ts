@@ -5,12 +5,27 @@ import { describeValue } from './validate.ts'
 /**
  * A set of kinds, looked up by name for `track(value, { kind })` and by `match` for
  * `track(value)`. Kinds registered later are tried first, so a kind you register wins over a
- * built-in that also matches.
+ * built-in that also matches. A scope uses the registry it was created with; a child scope
+ * inherits its parent's. Kinds cannot be removed: to replace one, build a registry without it.
+ *
+ * @example
+ * ```ts
+ * import { builtinKinds, createRegistry, createScope } from 'cleanroom'
+ *
+ * // every built-in except 'timer': timers are then UnknownResourceError unless given `dispose`
+ * const registry = createRegistry(builtinKinds.filter((kind) => kind.name !== 'timer'))
+ * console.log(registry.has('timer'), registry.get('server')?.name) // false server
+ * const scope = createScope({ registry })
+ * await scope.dispose()
+ * ```
  */
 export interface Registry {
   /**
    * Adds a kind.
+   * @param kind - a kind from {@link defineKind}
+   * @returns the registry, for chaining
    * @throws {@link DuplicateKindError} when a kind of that name is registered
+   * @throws {TypeError} when `kind` is not a kind
    */
   register(kind: AnyKind): this
   /** The kind registered under `name`, if any. */
@@ -73,7 +88,8 @@ export function isRegistry(value: unknown): value is Registry {
 }
 
 /**
- * Creates a registry holding `kinds`, in order (later ones are tried first by `match`).
+ * Creates a registry holding `kinds`, in order (later ones are tried first by `match`). It
+ * starts empty unless given kinds: pass {@link builtinKinds} to start from the built-ins.
  *
  * @param kinds - the kinds to start with; none by default. Pass `builtinKinds` to start from
  *   the built-ins.

@@ -1,21 +1,33 @@
 import type { DisposeError } from './errors.ts'
 
-/** How one entry's disposal ended. */
+/**
+ * How one entry's disposal ended: `'ok'`, `'error'` (it threw or rejected) or `'timeout'` (its
+ * promise missed the deadline).
+ */
 export type DisposeOutcome = 'ok' | 'error' | 'timeout'
 
-/** One disposed entry in a {@link DisposeReport}. */
+/**
+ * One disposed entry in a {@link DisposeReport}. `created` is computed when first read, so
+ * copy an entry with `JSON.stringify` (or by naming the fields), not with object spread.
+ */
 export interface EntryReport {
-  /** The entry's label. */
+  /** The entry's label: the `label` option, else the kind's `describe()` at disposal time, else the kind name. */
   readonly label: string
   /** Its kind name; `'defer'` for `defer()` callbacks, `'custom'` for ad-hoc `dispose` options. */
   readonly kind: string
-  /** The name of the scope it was tracked in (child scopes' entries appear in their parent's report). */
+  /**
+   * The path of the scope it was tracked in, such as `'file › test'`: a child scope's entries
+   * appear in its parent's report.
+   */
   readonly scope: string
   /** Where it was tracked, as `file:line:column` in user code, when known. Formatted on first read. */
   readonly created: string | undefined
   /** How its disposal ended. */
   readonly outcome: DisposeOutcome
-  /** Milliseconds from the start of its disposer until it settled, or until its deadline. */
+  /**
+   * Milliseconds from the start of its disposer until it settled, or until its deadline. A
+   * disposer that returns no promise is never cut short, so this may exceed its timeout.
+   */
   readonly duration: number
   /** The failure, when `outcome` is not `'ok'`. */
   readonly error?: DisposeError
@@ -37,10 +49,22 @@ export interface DisposeTotals {
 
 /**
  * What `dispose()` did: every entry in the order its disposer started, with its outcome and
- * duration, and totals. Holds no reference to the disposed values.
+ * duration, and totals. Holds no reference to the disposed values. `dispose()` resolves with
+ * it, and a {@link CleanupError} carries it as `report`.
+ *
+ * @example
+ * ```ts
+ * import { createScope } from 'cleanroom'
+ *
+ * const scope = createScope({ name: 'report' })
+ * scope.track(new AbortController())
+ * const report = await scope.dispose()
+ * for (const entry of report.entries) console.log(entry.label, entry.outcome, entry.created)
+ * console.log(report.totals) // { entries: 1, ok: 1, error: 0, timeout: 0, duration: … }
+ * ```
  */
 export interface DisposeReport {
-  /** The disposed scope's name. */
+  /** The disposed scope's path: its name, after its ancestors' names for a child scope. */
   readonly scope: string
   /** Every entry, in the order its disposer started. */
   readonly entries: readonly EntryReport[]

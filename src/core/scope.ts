@@ -286,7 +286,7 @@ export class ScopeImpl implements Scope {
       kindName,
       label,
       timeout,
-      captureCreationSite(ScopeImpl.prototype.track),
+      captureCreationSite(markers.track),
       undefined,
     )
     if (options?.dependsOn !== undefined)
@@ -389,7 +389,7 @@ export class ScopeImpl implements Scope {
         'defer',
         label,
         timeout,
-        captureCreationSite(ScopeImpl.prototype.defer),
+        captureCreationSite(markers.defer),
         undefined,
       ),
     )
@@ -402,7 +402,7 @@ export class ScopeImpl implements Scope {
       )
     }
     validateScopeOptions(options, 'scope.child')
-    return this.createChild({ ...options, name }, captureCreationSite(ScopeImpl.prototype.child))
+    return this.createChild({ ...options, name }, captureCreationSite(markers.child))
   }
 
   /** Creates a child with resolved options; `hostsFixtures: false` for fixtures' own scopes. */
@@ -430,7 +430,7 @@ export class ScopeImpl implements Scope {
   }
 
   use<Value>(fixture: Fixture<Value>): Promise<Value> {
-    return useFixture(this, fixture, captureCreationSite(ScopeImpl.prototype.use))
+    return useFixture(this, fixture, captureCreationSite(markers.use))
   }
 
   dispose(): Promise<DisposeReport> {
@@ -495,6 +495,21 @@ export class ScopeImpl implements Scope {
       parent.#detachedCount = 0
     }
   }
+}
+
+/**
+ * The public methods whose callers are creation sites: a captured stack starts below them.
+ * Used as markers only, never called from here.
+ */
+const markers: Readonly<Record<'track' | 'defer' | 'child' | 'use', object>> = {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- stack markers, never called
+  track: ScopeImpl.prototype.track,
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- stack markers, never called
+  defer: ScopeImpl.prototype.defer,
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- stack markers, never called
+  child: ScopeImpl.prototype.child,
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- stack markers, never called
+  use: ScopeImpl.prototype.use,
 }
 
 /** The scope itself or its nearest ancestor that has started disposing, if any. */
