@@ -9,11 +9,13 @@ import { relative, sep } from 'node:path'
 export type CreationSite = Error
 
 /**
- * Frames kept per site: the caller of the public function, and one above it for context. A
- * V8 stack walk has a fixed cost of about 2 µs and each kept frame adds to it and to the
- * memory every tracked entry holds, so no more are kept.
+ * Frames kept per site: one, the caller of the public function that was marked. A V8 stack
+ * walk has a fixed cost of about 2 µs on a small machine, and each kept frame adds to it and to
+ * the memory every tracked entry holds. A helper that calls a marked function on the user's
+ * behalf (`track()` calling `scope.track()`) must therefore capture with itself as the marker,
+ * or the one frame kept is its own and the site is unknown.
  */
-const captureLimit = 2
+const captureLimit = 1
 const framePattern = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/
 
 /**

@@ -1,12 +1,27 @@
 import type { Scope } from './scope.ts'
 
-/** How long a fixture lives: one per worker process, per test file, or per test. */
+/**
+ * How long a fixture lives: one per worker process, per test file, or per test. A fixture is
+ * hosted by the nearest enclosing scope created with the same `level`, else by the nearest
+ * one created without a level.
+ */
 export type FixtureLevel = 'worker' | 'file' | 'test'
 
 /** A fixture's dependencies, by the name `setup` receives them under. */
 export type FixtureDeps = Readonly<Record<string, Fixture<unknown>>>
 
-/** The values of `deps`, by the same names. */
+/**
+ * The values of `deps`, by the same names: what a fixture's `setup` receives.
+ *
+ * @example
+ * ```ts
+ * import { defineFixture, type ResolvedDeps } from 'cleanroom'
+ *
+ * const port = defineFixture({ name: 'port', setup: () => 5432 })
+ * const deps = { port }
+ * const resolved: ResolvedDeps<typeof deps> = { port: 5432 }
+ * ```
+ */
 export type ResolvedDeps<Deps extends FixtureDeps> = {
   readonly [Name in keyof Deps]: Deps[Name] extends Fixture<infer Value> ? Value : never
 }
@@ -14,8 +29,8 @@ export type ResolvedDeps<Deps extends FixtureDeps> = {
 declare const fixtureValue: unique symbol
 
 /**
- * A lazily created, shared value with its own cleanup. Create one with `defineFixture`;
- * resolve it with `scope.use(fixture)` (or `use(fixture)` inside a test).
+ * A lazily created, shared value with its own cleanup. Create one with {@link defineFixture};
+ * resolve it with `scope.use(fixture)`.
  */
 export interface Fixture<Value> {
   /** Shown in reports and messages. */
@@ -30,7 +45,7 @@ export interface Fixture<Value> {
   readonly [fixtureValue]?: Value
 }
 
-/** What `defineFixture` takes. */
+/** What {@link defineFixture} takes. */
 export interface FixtureSpec<Value, Deps extends FixtureDeps> {
   /** Shown in reports and messages. */
   name: string
@@ -38,11 +53,15 @@ export interface FixtureSpec<Value, Deps extends FixtureDeps> {
   deps?: Deps
   /** `'test'` (default): one per test; `'file'`: one per test file; `'worker'`: one per process. */
   level?: FixtureLevel
-  /** Deadline in ms for each cleanup the fixture's scope runs. Default: the host scope's. */
+  /**
+   * Deadline in ms for each cleanup the fixture's scope runs (an entry's own `timeout`, or its
+   * kind's, still wins). Default: the host scope's.
+   */
   timeout?: number
   /**
    * Creates the value. Whatever it tracks on `scope` is disposed when the fixture's level
-   * ends, after every fixture that depends on this one.
+   * ends, after every fixture that depends on this one. If it throws, that failure is what
+   * every `use()` of this instance gets, and what it tracked before throwing is still disposed.
    */
   setup: (deps: ResolvedDeps<Deps>, scope: Scope) => Value | Promise<Value>
 }

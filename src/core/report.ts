@@ -11,7 +11,10 @@ export type DisposeOutcome = 'ok' | 'error' | 'timeout'
  * copy an entry with `JSON.stringify` (or by naming the fields), not with object spread.
  */
 export interface EntryReport {
-  /** The entry's label: the `label` option, else the kind's `describe()` at disposal time, else the kind name. */
+  /**
+   * The entry's label: the `label` option, else the kind's `describe()` at disposal time, else
+   * the kind name.
+   */
   readonly label: string
   /** Its kind name; `'defer'` for `defer()` callbacks, `'custom'` for ad-hoc `dispose` options. */
   readonly kind: string

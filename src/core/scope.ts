@@ -78,7 +78,10 @@ export interface DeferOptions {
 export interface Scope extends AsyncDisposable {
   /** The scope's own name. */
   readonly name: string
-  /** `'open'` until `dispose()` starts, `'disposing'` while it runs, then `'disposed'`. */
+  /**
+   * `'open'` until `dispose()` starts, `'disposing'` while it runs (or while an ancestor's
+   * runs), then `'disposed'`. Only an `'open'` scope takes new entries.
+   */
   readonly state: 'open' | 'disposing' | 'disposed'
   /** The level given at creation, if any. */
   readonly level: FixtureLevel | undefined
@@ -228,7 +231,14 @@ export class ScopeImpl implements Scope {
     }
   }
 
+  /** This scope's own state, whatever its ancestors' are. */
+  get ownState(): 'open' | 'disposing' | 'disposed' {
+    return this.#status.state
+  }
+
   get state(): 'open' | 'disposing' | 'disposed' {
+    // A child whose ancestor has started disposing refuses entries too: say so.
+    if (this.#status.state === 'open' && firstClosed(this) !== undefined) return 'disposing'
     return this.#status.state
   }
 
@@ -515,7 +525,7 @@ const markers: Readonly<Record<'track' | 'defer' | 'child' | 'use', object>> = {
 /** The scope itself or its nearest ancestor that has started disposing, if any. */
 function firstClosed(start: ScopeImpl): ScopeImpl | undefined {
   for (let scope: ScopeImpl | undefined = start; scope !== undefined; scope = scope.parent) {
-    if (scope.state !== 'open') return scope
+    if (scope.ownState !== 'open') return scope
   }
   return undefined
 }

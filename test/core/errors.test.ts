@@ -188,7 +188,9 @@ describe('ScopeClosedError', () => {
     const parent = createScope({ name: 'parent' })
     const child = parent.child('child')
     let refused: unknown
+    let childState: string | undefined
     parent.defer(() => {
+      childState = child.state
       try {
         child.defer(() => undefined, { label: 'too late' })
       } catch (error) {
@@ -197,6 +199,7 @@ describe('ScopeClosedError', () => {
     })
     // The child was created before the defer, so it is disposed after it: still open then.
     await parent.dispose()
+    expect(childState).toBe('disposing')
     expect(refused).toBeInstanceOf(ScopeClosedError)
     expect((refused as Error).message).toBe(
       'Cannot defer "too late": scope "parent › child" is disposing (its ancestor "parent" is disposing). Create resources before the scope is disposed, or track them in a scope that is still open.',

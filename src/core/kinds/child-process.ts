@@ -76,7 +76,9 @@ function isPath(arg: string): boolean {
 /**
  * `ChildProcess`: sent `SIGTERM`, then `SIGKILL` if it has not exited after
  * {@link childProcessGraceMs}; disposal waits for `'exit'`, then destroys the child's stdio
- * pipes. A child that already exited only has its stdio released.
+ * pipes. A child that already exited only has its stdio released. The kind sets no `timeout`
+ * of its own: under a deadline shorter than the grace, a child that ignores `SIGTERM` is
+ * reported as timed out, and still gets `SIGKILL` when the grace ends.
  */
 export const childProcessKind: Kind<ChildProcess> = defineKind({
   name: 'child-process',

@@ -19,6 +19,27 @@ import { workerKind } from './worker.ts'
  * runs from generic to specific: `disposable` (most Node handles have `Symbol.asyncDispose`
  * or `Symbol.dispose`, but their own disposers do less) is tried last, then `stream` (a
  * socket is a stream, but a socket disposer waits for its handle), then the specific kinds.
+ * `defaultRegistry` starts with these; `createRegistry()` starts empty.
+ *
+ * @example
+ * ```ts
+ * import { builtinKinds, createRegistry, createScope, defineKind } from 'cleanroom'
+ *
+ * class Queue {
+ *   close(): void {}
+ * }
+ * const queueKind = defineKind({
+ *   name: 'queue',
+ *   match: (value): value is Queue => value instanceof Queue,
+ *   dispose: (queue) => {
+ *     queue.close()
+ *   },
+ * })
+ * const scope = createScope({ registry: createRegistry([...builtinKinds, queueKind]) })
+ * scope.track(new Queue())
+ * scope.track(setInterval(() => {}, 1_000))
+ * await scope.dispose()
+ * ```
  */
 export const builtinKinds: readonly AnyKind[] = Object.freeze([
   disposableKind,
