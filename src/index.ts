@@ -7,6 +7,9 @@ export type { Registry } from './core/registry.ts'
 export { defaultRegistry } from './core/default-registry.ts'
 export { builtinKinds } from './core/kinds/index.ts'
 export type { BuiltinResourceKinds } from './core/kinds/types.ts'
+export type { DisposableResource } from './core/kinds/disposable.ts'
+export type { NodeStream } from './core/kinds/stream.ts'
+export type { NodeTimer } from './core/kinds/timer.ts'
 export { defineFixture } from './core/fixture.ts'
 export type {
   Fixture,
@@ -28,4 +31,4 @@ export {
   UnknownDependencyError,
   UnknownResourceError,
 } from './core/errors.ts'
-export type { ResourceRef } from './core/errors.ts'
+export type { DeadlineLimit, ResourceRef } from './core/errors.ts'

@@ -2,7 +2,12 @@ import { realTimers } from './real-timers.ts'
 import { formatCreationSite, type CreationSite } from './creation-site.ts'
 import { deadlinePassed, withDeadline } from './deadline.ts'
 import type { ChildOutcome, Entry } from './entry.ts'
-import { DisposeError, DisposeTimeoutError, type ResourceRef } from './errors.ts'
+import {
+  DisposeError,
+  DisposeTimeoutError,
+  type DeadlineLimit,
+  type ResourceRef,
+} from './errors.ts'
 import { ReadyHeap } from './max-heap.ts'
 import { forgetValue } from './tracked-values.ts'
 import type { DisposeOutcome, EntryReport } from './report.ts'
@@ -75,6 +80,9 @@ export function runDisposal(entries: readonly Entry[], plan: RunPlan): Promise<C
   return new DisposalRun(plan).run(entries)
 }
 
+/** Entries whose dependents are all disposed: a heap (exact LIFO) or a plain stack. */
+type ReadyQueue = Pick<Entry[], 'push' | 'pop' | 'length'>
+
 class DisposalRun {
   // A child scope's entries fill one slot, where the child stood, whenever it finishes.
   readonly #records: (EntryReport | readonly EntryReport[])[] = []
@@ -106,7 +114,9 @@ class DisposalRun {
       if (entry.state !== 'live' || entry.deps === undefined) continue
       for (const dep of entry.deps) if (dep.state === 'live') dep.pendingDependents++
     }
-    const ready = new ReadyHeap()
+    // LIFO needs the newest ready entry each time (a heap); under 'dependencies' any ready
+    // entry will do, and a stack still hands out the newest first in the common case.
+    const ready: ReadyQueue = this.#plan.order === 'lifo' ? new ReadyHeap() : []
     for (const entry of entries) {
       if (entry.state === 'live' && entry.pendingDependents === 0) ready.push(entry)
     }
@@ -119,7 +129,7 @@ class DisposalRun {
       }
     }
     for (;;) {
-      while (running < limit && ready.size > 0) {
+      while (running < limit && ready.length > 0) {
         const entry = ready.pop() as Entry
         const pending = this.#start(entry)
         if (pending === undefined) {
@@ -169,9 +179,10 @@ class DisposalRun {
     }
     const remaining = plan.deadlineAt - started
     const timeout = entry.timeout ?? plan.timeout
-    const budgetSpent = remaining < timeout
     // However little budget is left, a disposer that starts gets its last chance.
-    const ms = Math.min(timeout, Math.max(remaining, lastChanceMs))
+    const limit: DeadlineLimit =
+      timeout <= remaining ? 'timeout' : remaining > lastChanceMs ? 'budget' : 'last-chance'
+    const ms = limit === 'timeout' ? timeout : Math.min(timeout, Math.max(remaining, lastChanceMs))
     return withDeadline(result, ms).then(
       () => {
         record.duration = now() - started
@@ -180,7 +191,7 @@ class DisposalRun {
         if (error === deadlinePassed) {
           record.outcome = 'timeout'
           record.duration = now() - started
-          record.error = new DisposeTimeoutError(record, ms, budgetSpent)
+          record.error = new DisposeTimeoutError(record, ms, limit)
           this.#errors.push(record.error)
         } else {
           this.#fail(record, error, started)

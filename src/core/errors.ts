@@ -155,28 +155,39 @@ function describeCause(cause: unknown): string {
 export class DisposeTimeoutError extends DisposeError {
   /** The deadline it missed, in milliseconds. */
   readonly timeout: number
+  /** What set the deadline: its own timeout, what was left of the scope's budget, or a last chance. */
+  readonly limit: DeadlineLimit
 
   /**
    * @param resource - the entry that timed out
    * @param timeout - the deadline it missed, in ms
-   * @param budgetSpent - true when the scope's budget, not the entry's own timeout, set the deadline
+   * @param limit - what set the deadline
    */
-  constructor(resource: ResourceRef, timeout: number, budgetSpent: boolean) {
-    const reason = budgetSpent
-      ? `the scope's budget was spent, and its last-chance deadline of ${timeout} ms passed`
-      : `it did not settle within ${timeout} ms`
-    const fix = budgetSpent
-      ? 'Raise the scope `budget`, or make the cleanups before it faster.'
-      : 'Raise its `timeout`, or find what its cleanup waits for.'
+  constructor(resource: ResourceRef, timeout: number, limit: DeadlineLimit) {
+    const ms = Math.round(timeout)
+    const reason =
+      limit === 'timeout'
+        ? `it did not settle within its ${ms} ms timeout`
+        : limit === 'budget'
+          ? `it did not settle within the ${ms} ms left of the scope's budget`
+          : `the scope's budget was spent, and its last-chance deadline of ${ms} ms passed`
+    const fix =
+      limit === 'timeout'
+        ? 'Raise its `timeout`, or find what its cleanup waits for.'
+        : 'Raise the scope `budget`, or make the cleanups before it faster.'
     super(
       resource,
       undefined,
       `Cleanup of "${resource.label}"${where(resource)} in scope "${resource.scope}" timed out: ${reason}. It was left behind and the other cleanups went on. ${fix}`,
       'ERR_CLEANROOM_DISPOSE_TIMEOUT',
     )
-    this.timeout = timeout
+    this.timeout = ms
+    this.limit = limit
   }
 }
+
+/** What set a disposer's deadline. */
+export type DeadlineLimit = 'timeout' | 'budget' | 'last-chance'
 
 /**
  * Every failure of one `dispose()`, as an `AggregateError` holding one {@link DisposeError}
@@ -235,7 +246,9 @@ function formatCleanupMessage(errors: DisposeError[], report: DisposeReport): st
   return [
     `${errors.length} of ${entries} ${noun} failed in scope "${report.scope}":`,
     ...lines,
-    'Every other cleanup ran. Each failure is in `errors`, and the full report in `report`.',
+    errors.length === entries
+      ? 'Each failure is in `errors`, and the full report in `report`.'
+      : 'Every other cleanup ran. Each failure is in `errors`, and the full report in `report`.',
   ].join('\n')
 }
 

@@ -138,6 +138,7 @@ function instanceIn(
     )
   }
   const host = findHost(from, fixture)
+  host.assertOpen(`use fixture "${fixture.name}"`)
   let instance = host.fixtures.get(fixture)
   if (instance === undefined) {
     const created: FixtureInstance = { scope: undefined, value: Promise.resolve() }

@@ -7,11 +7,11 @@ import type { Entry } from './entry.ts'
 export class ReadyHeap {
   readonly #items: Entry[] = []
 
-  get size(): number {
+  get length(): number {
     return this.#items.length
   }
 
-  push(entry: Entry): void {
+  push(entry: Entry): number {
     const items = this.#items
     let index = items.push(entry) - 1
     while (index > 0) {
@@ -22,6 +22,7 @@ export class ReadyHeap {
       index = parent
     }
     items[index] = entry
+    return items.length
   }
 
   pop(): Entry | undefined {

@@ -242,7 +242,8 @@ export class ScopeImpl implements Scope {
     return this.#status.state
   }
 
-  #assertOpen(what: string): void {
+  /** Throws a {@link ScopeClosedError} unless this scope and its ancestors are open. */
+  assertOpen(what: string): void {
     const closed = firstClosed(this)
     if (closed !== undefined) {
       const whose = closed === this ? '' : ` (its ancestor "${closed.path}" is ${closed.state})`
@@ -272,7 +273,7 @@ export class ScopeImpl implements Scope {
       label = options.label
       timeout = options.timeout
     }
-    this.#assertOpen(`track ${label === undefined ? describeValue(value) : `"${label}"`}`)
+    this.assertOpen(`track ${label === undefined ? describeValue(value) : `"${label}"`}`)
     if (options?.dispose !== undefined) {
       assertFunction(options.dispose, 'scope.track', 'dispose')
       disposer = options.dispose as Disposer
@@ -342,19 +343,32 @@ export class ScopeImpl implements Scope {
     // Edges between other entries (lifted across scopes) are undone if a later one is refused,
     // so a track() that throws leaves the graph as it was.
     const lifted: [Entry, Entry][] = []
+    // Sized up front: an array grown by push() reserves 17 slots, for every tracked entry.
+    const own = new Array<Entry>(dependsOn.length)
+    let owned = 0
     try {
       for (let index = 0; index < dependsOn.length; index++) {
         const found = findValue<ScopeImpl>(dependsOn[index])
         if (found === undefined || found.entry.state !== 'live') {
           throw new UnknownDependencyError(label, index, this.path, undefined)
         }
-        if (found.scope === this) entry.dependOn(found.entry)
-        else linkAcrossScopes(this, entry, found.scope, found.entry, label, index, lifted)
+        if (found.scope !== this) {
+          linkAcrossScopes(this, entry, found.scope, found.entry, label, index, lifted)
+        } else if (own.indexOf(found.entry) === -1) {
+          own[owned++] = found.entry
+        }
       }
     } catch (error) {
       for (const [from, to] of lifted) from.undoDependOn(to)
       throw error
     }
+    if (owned === 0) return
+    own.length = owned
+    // Edges lifted from this entry to itself (a dependency in a descendant) were added first.
+    entry.deps =
+      entry.deps === undefined
+        ? own
+        : [...entry.deps, ...own.filter((e) => !entry.deps?.includes(e))]
   }
 
   /** The entry standing for `scope` (this scope or a descendant) among this scope's entries. */
@@ -389,7 +403,7 @@ export class ScopeImpl implements Scope {
       label = options.label ?? label
       timeout = options.timeout
     }
-    this.#assertOpen(`defer "${label}"`)
+    this.assertOpen(`defer "${label}"`)
     this.#entries.push(
       new Entry(
         this.#seq++,
@@ -421,7 +435,7 @@ export class ScopeImpl implements Scope {
     site: CreationSite,
     hostsFixtures = true,
   ): ScopeImpl {
-    this.#assertOpen(`create child scope "${options.name}"`)
+    this.assertOpen(`create child scope "${options.name}"`)
     const inherited = this.options
     return new ScopeImpl(
       {

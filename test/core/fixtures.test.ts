@@ -165,6 +165,16 @@ describe('fixtures', () => {
     await worker.dispose()
   })
 
+  it('refuses a fixture used from a disposed scope, naming the fixture', async () => {
+    const db = defineFixture({ name: 'db', setup: () => 1 })
+    const repo = defineFixture({ name: 'repo', deps: { db }, setup: ({ db }) => db })
+    const scope = createScope({ name: 'gone' })
+    await scope.dispose()
+    await expect(scope.use(repo)).rejects.toThrow(
+      'Cannot use fixture "repo": scope "gone" is disposed.',
+    )
+  })
+
   it('is hosted by a scope without a level when no scope of its level is open', async () => {
     const perFile = defineFixture({ name: 'perFile', level: 'file', setup: () => 'shared' })
     const root = createScope({ name: 'root' })

@@ -47,8 +47,12 @@ function isHttpServer(server: Server): server is Server & ConnectionClosing {
 }
 
 async function closeServer(server: Server): Promise<void> {
-  // A server not listening never did, or was closed already: close() would only emit a
-  // second 'close' its owner does not expect.
+  // A server not listening never did, was closed already, or is still resolving the host it
+  // was asked to listen on (listen(port, host) binds only after a DNS lookup): close() now
+  // would only emit a second 'close' its owner does not expect, so close it if it ever binds.
+  if (!server.listening) {
+    server.once('listening', () => void closeServer(server))
+  }
   const closed = server.listening ? waitForClose(server) : undefined
   if (closed !== undefined) server.close()
   if (isHttpServer(server)) {

@@ -36,6 +36,20 @@ function get(port: number, agent: http.Agent): Promise<{ body: string; socket: n
 }
 
 describe('server kind', () => {
+  test('closes a server disposed while listen() is still resolving its host', async () => {
+    const baseline = activeResources()
+    const scope = createScope()
+    // With a host, listen() binds only after a DNS lookup: the scope is disposed before that.
+    const server = scope.track(net.createServer()).listen(0, '127.0.0.1')
+    expect(server.listening).toBe(false)
+    const report = await scope.dispose()
+    expect(report.entries).toMatchObject([{ kind: 'server', outcome: 'ok' }])
+    // The server bound after its disposal, and was closed as soon as it did.
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    expect(server.listening).toBe(false)
+    await expectResourcesBackTo(baseline)
+  })
+
   test('closes a net server and ends the connection it accepted', async () => {
     const baseline = activeResources()
     const scope = createScope()
