@@ -9,7 +9,6 @@ import {
   type ResourceRef,
 } from './errors.ts'
 import { ReadyHeap } from './max-heap.ts'
-import { forgetValue } from './tracked-values.ts'
 import type { DisposeOutcome, EntryReport } from './report.ts'
 
 /**
@@ -88,6 +87,7 @@ class DisposalRun {
   readonly #records: (EntryReport | readonly EntryReport[])[] = []
   readonly #errors: (DisposeError | readonly DisposeError[])[] = []
   readonly #plan: RunPlan
+  #hasSlots = false
 
   constructor(plan: RunPlan) {
     this.#plan = plan
@@ -106,19 +106,35 @@ class DisposalRun {
     } else {
       await this.#runGraph(entries, plan.order === 'lifo' ? 1 : plan.concurrency)
     }
+    // Flattening 100k records costs as much as disposing them: only when a child filled a slot.
+    if (!this.#hasSlots) {
+      return { records: this.#records as EntryReport[], errors: this.#errors as DisposeError[] }
+    }
     return { records: this.#records.flat(), errors: this.#errors.flat() }
   }
 
   async #runGraph(entries: readonly Entry[], limit: number): Promise<void> {
-    for (const entry of entries) {
-      if (entry.state !== 'live' || entry.deps === undefined) continue
-      for (const dep of entry.deps) if (dep.state === 'live') dep.pendingDependents++
-    }
     // LIFO needs the newest ready entry each time (a heap); under 'dependencies' any ready
-    // entry will do, and a stack still hands out the newest first in the common case.
+    // entry will do, and a stack is cheaper.
     const ready: ReadyQueue = this.#plan.order === 'lifo' ? new ReadyHeap() : []
-    for (const entry of entries) {
-      if (entry.state === 'live' && entry.pendingDependents === 0) ready.push(entry)
+    if (this.#plan.hasBackEdges) {
+      for (const entry of entries) {
+        if (entry.state !== 'live' || entry.deps === undefined) continue
+        for (const dep of entry.deps) if (dep.state === 'live') dep.pendingDependents++
+      }
+      for (const entry of entries) {
+        if (entry.state === 'live' && entry.pendingDependents === 0) ready.push(entry)
+      }
+    } else {
+      // Every edge points from a newer entry to an older one: walking from the newest, an
+      // entry's dependents have all been counted by the time it is reached. One pass.
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const entry = entries[index] as Entry
+        if (entry.state !== 'live') continue
+        if (entry.pendingDependents === 0) ready.push(entry)
+        if (entry.deps === undefined) continue
+        for (const dep of entry.deps) if (dep.state === 'live') dep.pendingDependents++
+      }
     }
     let running = 0
     let wake: (() => void) | undefined
@@ -160,10 +176,12 @@ class DisposalRun {
     const plan = this.#plan
     const label = entry.resolveLabel()
     const value = entry.value
+    const record = new EntryRecord(label, entry.kind, plan.scopePath, entry.site)
+    // What is left of the entry is a tombstone (see tracked-values.ts): drop what it holds.
     entry.state = 'done'
     entry.value = undefined
-    forgetValue(value, entry)
-    const record = new EntryRecord(label, entry.kind, plan.scopePath, entry.site)
+    entry.owner = undefined
+    entry.site = undefined
     this.#records.push(record as EntryReport)
     const started = now()
     let result: unknown
@@ -212,6 +230,7 @@ class DisposalRun {
     entry.state = 'done'
     const records: EntryReport[] = []
     const errors: DisposeError[] = []
+    this.#hasSlots = true
     this.#records.push(records)
     this.#errors.push(errors)
     const outcome = await child.disposeBefore(this.#plan.deadlineAt)

@@ -26,6 +26,8 @@ export class Entry {
   /** How many live entries depend on this one and are not yet disposed (during disposal). */
   pendingDependents = 0
   state: 'live' | 'detached' | 'done' = 'live'
+  /** The scope holding the entry (a `ScopeImpl`), until the entry is disposed. */
+  owner: unknown = undefined
 
   constructor(
     readonly seq: number,
@@ -37,7 +39,7 @@ export class Entry {
     readonly kind: string,
     public label: string | undefined,
     readonly timeout: number | undefined,
-    readonly site: CreationSite | undefined,
+    public site: CreationSite | undefined,
     readonly child: ChildDisposal | undefined,
   ) {}
 

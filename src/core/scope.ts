@@ -283,10 +283,10 @@ export class ScopeImpl implements Scope {
       kindName = kind.name
       timeout ??= kind.timeout
     }
-    const existing = findValue<ScopeImpl>(value)
-    if (existing !== undefined && existing.entry.state === 'live') {
+    const existing = findValue(value)
+    if (existing !== undefined) {
       throw new TypeError(
-        `scope.track: ${describeValue(value)} is already tracked as "${existing.entry.resolveLabel()}" in scope "${existing.scope.path}". Track a value once; use dependsOn to order it against others.`,
+        `scope.track: ${describeValue(value)} is already tracked as "${existing.resolveLabel()}" in scope "${(existing.owner as ScopeImpl).path}". Track a value once; use dependsOn to order it against others.`,
       )
     }
     const entry = new Entry(
@@ -303,7 +303,10 @@ export class ScopeImpl implements Scope {
     if (options?.dependsOn !== undefined)
       this.#addDependencies(entry, options.dependsOn, label ?? kindName)
     this.#entries.push(entry)
-    if (isTrackable(value)) rememberValue<ScopeImpl>(value, { entry, scope: this })
+    if (isTrackable(value)) {
+      entry.owner = this
+      rememberValue(value, entry)
+    }
     return value
   }
 
@@ -348,14 +351,15 @@ export class ScopeImpl implements Scope {
     let owned = 0
     try {
       for (let index = 0; index < dependsOn.length; index++) {
-        const found = findValue<ScopeImpl>(dependsOn[index])
-        if (found === undefined || found.entry.state !== 'live') {
+        const found = findValue(dependsOn[index])
+        if (found === undefined) {
           throw new UnknownDependencyError(label, index, this.path, undefined)
         }
-        if (found.scope !== this) {
-          linkAcrossScopes(this, entry, found.scope, found.entry, label, index, lifted)
-        } else if (own.indexOf(found.entry) === -1) {
-          own[owned++] = found.entry
+        const foundIn = found.owner as ScopeImpl
+        if (foundIn !== this) {
+          linkAcrossScopes(this, entry, foundIn, found, label, index, lifted)
+        } else if (own.indexOf(found) === -1) {
+          own[owned++] = found
         }
       }
     } catch (error) {

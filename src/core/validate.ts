@@ -24,7 +24,7 @@ export function describeValue(value: unknown): string {
       const name = (Object.getPrototypeOf(value) as { constructor?: { name?: string } } | null)
         ?.constructor?.name
       if (name === undefined || name === 'Object') return 'an object'
-      return `${/^[aeiou]/i.test(name) ? 'an' : 'a'} ${name}`
+      return `${'AEIOUaeiou'.includes(name.charAt(0)) ? 'an' : 'a'} ${name}`
     }
   }
 }
