@@ -74,3 +74,24 @@ export interface DisposeReport {
   /** Counts and total duration. */
   readonly totals: DisposeTotals
 }
+
+/** The report of one scope's disposal: its records, counted. */
+export function buildReport(
+  scope: string,
+  records: readonly EntryReport[],
+  duration: number,
+): DisposeReport {
+  let ok = 0
+  let error = 0
+  let timeout = 0
+  for (const record of records) {
+    if (record.outcome === 'ok') ok++
+    else if (record.outcome === 'error') error++
+    else timeout++
+  }
+  return {
+    scope,
+    entries: records,
+    totals: { entries: records.length, ok, error, timeout, duration },
+  }
+}
