@@ -124,20 +124,21 @@ async function measureOnce(entries: number, config: Config, collectFirst = true)
 }
 
 /** Frames kept per creation site, as `src/core/creation-site.ts` does. */
-const siteFrames = 12
+const siteFrames = 1
 
-function captureSite(): object {
+/** What `captureCreationSite` does: one frame, the caller of the marked function. */
+function captureSite(marker: (sites: object[]) => void): object {
   const holder = {}
   const limit = Error.stackTraceLimit
   Error.stackTraceLimit = siteFrames
-  Error.captureStackTrace(holder, captureSite)
+  Error.captureStackTrace(holder, marker)
   Error.stackTraceLimit = limit
   return holder
 }
 
 /** Stands where `scope.track` stands, so the captured stack has the same depth. */
 function trackSiteOnly(sites: object[]): void {
-  sites.push(captureSite())
+  sites.push(captureSite(trackSiteOnly))
 }
 
 /** µs per bare V8 stack capture, kept alive like a tracked entry's creation site. */
