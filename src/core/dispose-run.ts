@@ -103,8 +103,22 @@ class DisposalRun {
         const pending = this.#start(entry)
         if (pending !== undefined) await pending
       }
+    } else if (plan.order === 'dependencies' && !plan.hasBackEdges) {
+      // Synchronous disposers taken in reverse creation order satisfy every edge, and
+      // concurrency means nothing for them: walk that way up to the first disposer that
+      // returns a promise, then hand the rest to the graph with that one in flight.
+      for (let index = entries.length - 1; index >= 0; index--) {
+        const entry = entries[index] as Entry
+        if (entry.state !== 'live') continue
+        const pending = this.#start(entry)
+        if (pending !== undefined) {
+          await this.#runGraph(entries, index, plan.concurrency, entry, pending)
+          break
+        }
+      }
     } else {
-      await this.#runGraph(entries, plan.order === 'lifo' ? 1 : plan.concurrency)
+      const limit = plan.order === 'lifo' ? 1 : plan.concurrency
+      await this.#runGraph(entries, entries.length, limit)
     }
     // Flattening 100k records costs as much as disposing them: only when a child filled a slot.
     if (!this.#hasSlots) {
@@ -113,22 +127,35 @@ class DisposalRun {
     return { records: this.#records.flat(), errors: this.#errors.flat() }
   }
 
-  async #runGraph(entries: readonly Entry[], limit: number): Promise<void> {
+  /**
+   * Disposes `entries[0 .. end)` in dependency order, up to `limit` at a time. `inFlight`, when
+   * given, is an entry already started (its disposal `inFlightDisposal`) that the rest must wait for.
+   */
+  async #runGraph(
+    entries: readonly Entry[],
+    end: number,
+    limit: number,
+    inFlight?: Entry,
+    inFlightDisposal?: Promise<void>,
+  ): Promise<void> {
     // LIFO needs the newest ready entry each time (a heap); under 'dependencies' any ready
     // entry will do, and a stack is cheaper.
     const ready: ReadyQueue = this.#plan.order === 'lifo' ? new ReadyHeap() : []
+    for (const dep of inFlight?.deps ?? []) if (dep.state === 'live') dep.pendingDependents++
     if (this.#plan.hasBackEdges) {
-      for (const entry of entries) {
+      for (let index = 0; index < end; index++) {
+        const entry = entries[index] as Entry
         if (entry.state !== 'live' || entry.deps === undefined) continue
         for (const dep of entry.deps) if (dep.state === 'live') dep.pendingDependents++
       }
-      for (const entry of entries) {
+      for (let index = 0; index < end; index++) {
+        const entry = entries[index] as Entry
         if (entry.state === 'live' && entry.pendingDependents === 0) ready.push(entry)
       }
     } else {
       // Every edge points from a newer entry to an older one: walking from the newest, an
       // entry's dependents have all been counted by the time it is reached. One pass.
-      for (let index = entries.length - 1; index >= 0; index--) {
+      for (let index = end - 1; index >= 0; index--) {
         const entry = entries[index] as Entry
         if (entry.state !== 'live') continue
         if (entry.pendingDependents === 0) ready.push(entry)
@@ -144,20 +171,21 @@ class DisposalRun {
         if (dep.state === 'live' && --dep.pendingDependents === 0) ready.push(dep)
       }
     }
+    const settle = (entry: Entry, disposal: Promise<void>): void => {
+      running++
+      void disposal.then(() => {
+        running--
+        finish(entry)
+        wake?.()
+      })
+    }
+    if (inFlight !== undefined && inFlightDisposal !== undefined) settle(inFlight, inFlightDisposal)
     for (;;) {
       while (running < limit && ready.length > 0) {
         const entry = ready.pop() as Entry
         const pending = this.#start(entry)
-        if (pending === undefined) {
-          finish(entry)
-          continue
-        }
-        running++
-        void pending.then(() => {
-          running--
-          finish(entry)
-          wake?.()
-        })
+        if (pending === undefined) finish(entry)
+        else settle(entry, pending)
       }
       if (running === 0) return
       await new Promise<void>((resolve) => {

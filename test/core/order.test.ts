@@ -254,6 +254,34 @@ describe("order: 'dependencies'", () => {
     expect(events).toEqual(['service', 'database'])
   })
 
+  it('waits for an async disposer already running before its dependencies', async () => {
+    const scope = createScope({ order: 'dependencies', concurrency: 4 })
+    const events: string[] = []
+    scope.track(
+      { name: 'independent' },
+      { label: 'independent', dispose: () => void events.push('independent') },
+    )
+    const db = scope.track({ name: 'db' }, { label: 'db', dispose: () => void events.push('db') })
+    scope.track(
+      { name: 'repo' },
+      {
+        label: 'repo',
+        dependsOn: [db],
+        dispose: async () => {
+          events.push('start repo')
+          await sleep(20)
+          events.push('end repo')
+        },
+      },
+    )
+    scope.track({ name: 'sync' }, { label: 'sync', dispose: () => void events.push('sync') })
+    await scope.dispose()
+    // sync and repo run first (newest first); independent need not wait for repo, db must.
+    expect(events.slice(0, 2)).toEqual(['sync', 'start repo'])
+    expect(events.indexOf('independent')).toBeLessThan(events.indexOf('end repo'))
+    expect(events.indexOf('db')).toBeGreaterThan(events.indexOf('end repo'))
+  })
+
   it('ignores creation order when no edge constrains it', async () => {
     const scope = createScope({ order: 'dependencies', concurrency: 1 })
     const log: string[] = []
