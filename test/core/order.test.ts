@@ -2,6 +2,15 @@ import { describe, expect, it } from 'vitest'
 import { createScope, defineFixture, type Scope } from 'cleanroom'
 import { sleep } from '../helpers/timing.ts'
 
+/** An async disposer that logs its start and end around `ms` of real time. */
+function logged(events: string[], name: string, ms: number): () => Promise<void> {
+  return async () => {
+    events.push(`start ${name}`)
+    await sleep(ms)
+    events.push(`end ${name}`)
+  }
+}
+
 /** Tracks a fresh object whose disposal appends `name` to `log`. */
 function resource(scope: Scope, log: string[], name: string, dependsOn?: object[]): object {
   return scope.track(
@@ -62,11 +71,7 @@ describe('lifo order', () => {
       { db: true },
       {
         label: 'db',
-        dispose: async () => {
-          events.push('start db')
-          await sleep(1)
-          events.push('end db')
-        },
+        dispose: logged(events, 'db', 1),
       },
     )
     const test = file.child('test')
@@ -75,11 +80,7 @@ describe('lifo order', () => {
       {
         label: 'repo',
         dependsOn: [db],
-        dispose: async () => {
-          events.push('start repo')
-          await sleep(20)
-          events.push('end repo')
-        },
+        dispose: logged(events, 'repo', 20),
       },
     )
     await file.dispose()
@@ -267,11 +268,7 @@ describe("order: 'dependencies'", () => {
       {
         label: 'repo',
         dependsOn: [db],
-        dispose: async () => {
-          events.push('start repo')
-          await sleep(20)
-          events.push('end repo')
-        },
+        dispose: logged(events, 'repo', 20),
       },
     )
     scope.track({ name: 'sync' }, { label: 'sync', dispose: () => void events.push('sync') })
