@@ -70,5 +70,19 @@ export default tseslint.config(
   {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      // Plain-JavaScript files here are Node programs: example suites, scripts, fixtures.
+      globals: Object.fromEntries(
+        [
+          'process',
+          'console',
+          'setTimeout',
+          'setInterval',
+          'clearInterval',
+          'URL',
+          'AbortController',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
   },
 )

@@ -2,6 +2,9 @@ import { defineConfig, type UserConfig } from 'tsdown'
 
 const entry = {
   index: 'src/index.ts',
+  hooks: 'src/adapters/hooks.ts',
+  'node-test': 'src/adapters/node-test.ts',
+  'node-test-register': 'src/adapters/node-test-register.ts',
 }
 
 const config: UserConfig[] = defineConfig([

@@ -1,5 +1,7 @@
 export { createScope } from './core/scope.ts'
 export type { DeferOptions, Scope, ScopeOptions, TrackOptions } from './core/scope.ts'
+export { allowLeaks, currentScope, defer, track, use } from './runtime/helpers.ts'
+export type { CleanroomOptions } from './runtime/options.ts'
 export { defineKind } from './core/kind.ts'
 export type { AnyKind, Kind, KindName, KindNameFor, KindSpec, ResourceKinds } from './core/kind.ts'
 export { createRegistry } from './core/registry.ts'
@@ -27,6 +29,7 @@ export {
   DisposeTimeoutError,
   DuplicateKindError,
   FixtureLevelError,
+  NoActiveScopeError,
   ScopeClosedError,
   UnknownDependencyError,
   UnknownResourceError,

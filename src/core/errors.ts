@@ -438,3 +438,37 @@ export class FixtureLevelError extends CleanroomError {
     super(message, 'ERR_CLEANROOM_FIXTURE_LEVEL')
   }
 }
+
+/**
+ * A test-time helper (`track`, `defer`, `use`, `currentScope`, `allowLeaks`) was called where
+ * cleanroom has no scope to give it: no runner adapter is installed in this process.
+ *
+ * @example
+ * ```ts
+ * import { NoActiveScopeError, track } from 'cleanroom'
+ *
+ * try {
+ *   track(new AbortController())
+ * } catch (error) {
+ *   if (error instanceof NoActiveScopeError) console.log(error.code)
+ * }
+ * ```
+ */
+export class NoActiveScopeError extends CleanroomError {
+  /**
+   * @param helper - the helper that was called, e.g. `track()`
+   * @param needsTest - true when cleanroom is installed but the helper needs a running test
+   */
+  constructor(helper: string, needsTest = false) {
+    super(
+      needsTest
+        ? `${helper} applies to the running test, and no test is running: call it inside a test.`
+        : `${helper} was called, but cleanroom is not installed in this process, so there is no ` +
+            'test, file or worker scope to put it in. Install it for your runner: node:test ' +
+            '`node --test --import cleanroom/node-test/register`; any other runner ' +
+            "`installCleanroom({ beforeEach, afterEach, beforeAll, afterAll })` from 'cleanroom/hooks'. " +
+            'Outside a test runner, create a scope with createScope() and call its methods instead.',
+      'ERR_CLEANROOM_NO_ACTIVE_SCOPE',
+    )
+  }
+}

@@ -1,6 +1,7 @@
 import type { CreationSite } from './creation-site.ts'
 import type { Entry } from './entry.ts'
 import { FixtureLevelError } from './errors.ts'
+import { scopeContext } from './scope-context.ts'
 import type {
   Fixture,
   FixtureDeps,
@@ -175,7 +176,7 @@ async function createInstance(
     // The fixture's scope is disposed before the scopes of the fixtures it uses.
     depScope.parent.addEdge(host, scope.entryInParent as Entry, depScope.entryInParent)
   }
-  return fixture.setup(values, scope)
+  return scopeContext.run(scope, () => fixture.setup(values, scope))
 }
 
 /** Resolves `fixture` as seen from `from`, creating it in its host scope on first use. */

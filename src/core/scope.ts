@@ -118,6 +118,14 @@ export class ScopeImpl implements Scope {
   }
 
   track<Value>(value: Value, options?: TrackOptions<Value>): Value {
+    return this.trackFrom(markers.track, value, options)
+  }
+
+  /**
+   * `track()`, with the creation site taken as the caller of `api`: a helper that tracks on
+   * the user's behalf passes itself, so the site is the user's line, not the helper's.
+   */
+  trackFrom<Value>(api: object, value: Value, options?: TrackOptions<Value>): Value {
     if (value === undefined || value === null) {
       throw new TypeError(`scope.track: expected a value to track, got ${describeValue(value)}`)
     }
@@ -158,7 +166,7 @@ export class ScopeImpl implements Scope {
       kindName,
       label,
       timeout,
-      captureCreationSite(markers.track),
+      captureCreationSite(api),
       undefined,
     )
     if (options?.dependsOn !== undefined)
@@ -192,6 +200,11 @@ export class ScopeImpl implements Scope {
   }
 
   defer(cleanup: () => unknown, options?: DeferOptions): void {
+    this.deferFrom(markers.defer, cleanup, options)
+  }
+
+  /** `defer()`, with the creation site taken as the caller of `api` (see `trackFrom`). */
+  deferFrom(api: object, cleanup: () => unknown, options?: DeferOptions): void {
     assertFunction(cleanup, 'scope.defer', 'cleanup')
     let label = cleanup.name === '' ? 'deferred cleanup' : cleanup.name
     let timeout: number | undefined
@@ -213,7 +226,7 @@ export class ScopeImpl implements Scope {
         'defer',
         label,
         timeout,
-        captureCreationSite(markers.defer),
+        captureCreationSite(api),
         undefined,
       ),
     )
@@ -255,6 +268,11 @@ export class ScopeImpl implements Scope {
 
   use<Value>(fixture: Fixture<Value>): Promise<Value> {
     return useFixture(this, fixture, captureCreationSite(markers.use))
+  }
+
+  /** `use()`, with the creation site taken as the caller of `api` (see `trackFrom`). */
+  useFrom<Value>(api: object, fixture: Fixture<Value>): Promise<Value> {
+    return useFixture(this, fixture, captureCreationSite(api))
   }
 
   dispose(): Promise<DisposeReport> {

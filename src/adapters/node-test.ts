@@ -1,0 +1,63 @@
+import { relative } from 'node:path'
+import { after, afterEach, before, beforeEach } from 'node:test'
+import type { CleanroomOptions } from '../runtime/options.ts'
+import { installRuntime } from '../runtime/install.ts'
+import type { TeardownFailure } from '../runtime/runtime.ts'
+
+/** What node:test passes its hooks: a test's context (or a suite's, which has a name only). */
+interface HookContext {
+  readonly name: string
+  /** Set by Node once the test's own function has settled. */
+  readonly passed?: boolean
+  diagnostic?: (message: string) => void
+}
+
+/**
+ * Installs cleanroom in node:test: a test scope per test, disposed in `afterEach` (a cleanup
+ * that fails or times out fails that test, with cleanroom's message), a file scope for the
+ * test file, disposed with the worker scope in a root `after` hook (a failure there is
+ * reported against the file). With `node --test`, each test file runs in its own process.
+ *
+ * A test that failed by itself keeps its own error; cleanroom's is added to its output as a
+ * diagnostic.
+ *
+ * @param options - deadlines and registry for the runtime's scopes
+ * @throws {TypeError} when an option is unknown or invalid
+ *
+ * @example
+ * ```ts
+ * // test/setup.ts, loaded with: node --test --import ./test/setup.ts
+ * import { installCleanroom } from 'cleanroom/node-test'
+ *
+ * installCleanroom({ timeout: 2_000 })
+ * ```
+ */
+export function installCleanroom(options?: CleanroomOptions): void {
+  const { runtime, created } = installRuntime(options, 'installCleanroom')
+  if (!created) return
+  const file = process.argv[1] === undefined ? 'main' : relative(process.cwd(), process.argv[1])
+  before(async () => {
+    raise(await runtime.beginFile(file))
+  })
+  beforeEach((t: HookContext) => {
+    runtime.beginTest(t.name)
+  })
+  afterEach(async (t: HookContext) => {
+    const failure = await runtime.endTest()
+    if (failure === undefined) return
+    // The test's own failure stays the one reported; the cleanup failure goes with it.
+    if (t.passed === false && t.diagnostic !== undefined) {
+      // One diagnostic a line: reporters print a multi-line one with its newlines escaped.
+      for (const line of `cleanroom: ${failure.message}`.split('\n')) t.diagnostic(line)
+    } else {
+      throw failure
+    }
+  })
+  after(async () => {
+    raise(await runtime.endWorker())
+  })
+}
+
+function raise(failure: TeardownFailure): void {
+  if (failure !== undefined) throw failure
+}

@@ -1,0 +1,149 @@
+import { NoActiveScopeError } from '../core/errors.ts'
+import type { Fixture } from '../core/fixture-types.ts'
+import { scopeContext } from '../core/scope-context.ts'
+import type { DeferOptions, Scope, TrackOptions } from '../core/scope-types.ts'
+import { installed } from './runtime.ts'
+
+/** What every scope offers helpers that act on the user's behalf (see `ScopeImpl.trackFrom`). */
+interface HelperTarget extends Scope {
+  trackFrom<Value>(api: object, value: Value, options?: TrackOptions<Value>): Value
+  deferFrom(api: object, cleanup: () => unknown, options?: DeferOptions): void
+  useFrom<Value>(api: object, fixture: Fixture<Value>): Promise<Value>
+}
+
+/** Every scope is a `ScopeImpl` of some copy of cleanroom: all have the `*From` methods. */
+function scopeFor(helper: string): HelperTarget {
+  return currentScopeFor(helper) as HelperTarget
+}
+
+function currentScopeFor(helper: string): Scope {
+  const fixtureScope = scopeContext.getStore()
+  if (fixtureScope !== undefined) return fixtureScope
+  const runtime = installed.runtime
+  if (runtime === undefined) throw new NoActiveScopeError(helper)
+  return runtime.current
+}
+
+/**
+ * The scope the running code belongs to: inside a fixture's `setup`, the fixture's own scope;
+ * in a test, the test's; in `beforeAll` or at module load, the file's (or the worker's).
+ *
+ * @returns the current scope
+ * @throws {@link NoActiveScopeError} when no runner adapter is installed in this process
+ *
+ * @example
+ * ```ts
+ * import { test } from 'node:test'
+ * import { currentScope } from 'cleanroom'
+ *
+ * test('names its scope', () => {
+ *   console.log(currentScope().name) // test "names its scope"
+ * })
+ * ```
+ */
+export function currentScope(): Scope {
+  return currentScopeFor('currentScope()')
+}
+
+/**
+ * Tracks `value` in the current scope (see {@link currentScope}) and returns it: it is
+ * disposed when the running test (or fixture, or file) ends.
+ *
+ * @param value - the resource
+ * @param options - as for `scope.track()`
+ * @returns `value`
+ * @throws {@link NoActiveScopeError} when no runner adapter is installed in this process
+ *
+ * @example
+ * ```ts
+ * import { createServer } from 'node:http'
+ * import { test } from 'node:test'
+ * import { track } from 'cleanroom'
+ *
+ * test('serves', () => {
+ *   const server = track(createServer().listen(0))
+ *   // closed, with its connections, after the test
+ * })
+ * ```
+ */
+export function track<Value>(value: Value, options?: TrackOptions<Value>): Value {
+  return scopeFor('track()').trackFrom(track, value, options)
+}
+
+/**
+ * Runs `cleanup` when the current scope ends (see {@link currentScope}), in order with
+ * everything else tracked there.
+ *
+ * @param cleanup - the callback; may return a promise
+ * @param options - its label and deadline
+ * @throws {@link NoActiveScopeError} when no runner adapter is installed in this process
+ *
+ * @example
+ * ```ts
+ * import { test } from 'node:test'
+ * import { defer } from 'cleanroom'
+ *
+ * test('sets an env var', () => {
+ *   process.env.API_URL = 'http://127.0.0.1:9'
+ *   defer(() => delete process.env.API_URL, { label: 'unset API_URL' })
+ * })
+ * ```
+ */
+export function defer(cleanup: () => unknown, options?: DeferOptions): void {
+  scopeFor('defer()').deferFrom(defer, cleanup, options)
+}
+
+/**
+ * Resolves a fixture at its level: a test fixture once per test, a file fixture once per
+ * file, a worker fixture once per process.
+ *
+ * @param fixture - from `defineFixture()`
+ * @returns the fixture's value
+ * @throws {@link NoActiveScopeError} when no runner adapter is installed in this process
+ *
+ * @example
+ * ```ts
+ * import { test } from 'node:test'
+ * import { defineFixture, use } from 'cleanroom'
+ *
+ * const answer = defineFixture({ name: 'answer', level: 'file', setup: () => 42 })
+ *
+ * test('uses a file fixture', async () => {
+ *   console.log(await use(answer))
+ * })
+ * ```
+ */
+export function use<Value>(fixture: Fixture<Value>): Promise<Value> {
+  try {
+    return scopeFor('use()').useFrom(use, fixture)
+  } catch (error) {
+    return Promise.reject(error instanceof Error ? error : new Error(String(error)))
+  }
+}
+
+/**
+ * Lets the running test leave resources running without a leak verdict. Leak detection is
+ * not part of this release yet: the reason is recorded on the test for when it is.
+ *
+ * @param reason - why the test may leak, shown in reports
+ * @throws {@link NoActiveScopeError} when no adapter is installed or no test is running
+ *
+ * @example
+ * ```ts
+ * import { test } from 'node:test'
+ * import { allowLeaks } from 'cleanroom'
+ *
+ * test('starts the shared cache warmer', () => {
+ *   allowLeaks('the warmer lives for the whole run')
+ * })
+ * ```
+ */
+export function allowLeaks(reason = 'allowLeaks() was called'): void {
+  const runtime = installed.runtime
+  if (runtime === undefined) throw new NoActiveScopeError('allowLeaks()')
+  if (runtime.test === undefined) throw new NoActiveScopeError('allowLeaks()', true)
+  if (typeof reason !== 'string') {
+    throw new TypeError(`allowLeaks: expected \`reason\` to be a string, got ${typeof reason}`)
+  }
+  runtime.allowLeaks(reason)
+}

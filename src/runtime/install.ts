@@ -1,0 +1,32 @@
+import { validateOptions, type CleanroomOptions } from './options.ts'
+import { installed, Runtime } from './runtime.ts'
+
+/**
+ * Installs the runtime for this process, once. `created` is false when it was installed
+ * already (by another adapter entry, or a second call), in which case its hooks must not be
+ * registered again.
+ * @throws {TypeError} on invalid options
+ * @throws {Error} when installed already with other options
+ */
+export function installRuntime(
+  options: unknown,
+  call: string,
+): { runtime: Runtime; created: boolean } {
+  const valid = validateOptions(options, call)
+  const existing = installed.runtime
+  if (existing !== undefined) {
+    if (!sameOptions(existing.options, valid)) {
+      throw new Error(
+        `${call}: cleanroom is already installed in this process with other options. Install it once: keep one of the two calls (or the setup entry) and put every option there.`,
+      )
+    }
+    return { runtime: existing, created: false }
+  }
+  const runtime = new Runtime(valid)
+  installed.runtime = runtime
+  return { runtime, created: true }
+}
+
+function sameOptions(a: CleanroomOptions, b: CleanroomOptions): boolean {
+  return a.timeout === b.timeout && a.budget === b.budget && a.registry === b.registry
+}

@@ -1,0 +1,116 @@
+import { CleanupError } from '../core/errors.ts'
+import { processSingleton } from '../core/process-singleton.ts'
+import { createScope } from '../core/scope.ts'
+import type { Scope, ScopeOptions } from '../core/scope-types.ts'
+import type { CleanroomOptions } from './options.ts'
+
+/** What ending a scope produced: nothing, or the error to report where the runner shows it. */
+export type TeardownFailure = CleanupError | Error | undefined
+
+/**
+ * The per-process lifecycle every adapter shares: one worker scope for the process, a file
+ * scope per test file, a test scope per test, each a child of the one before. Adapters call
+ * the `begin*`/`end*` methods from their runner's hooks and decide how a failure is raised.
+ */
+export class Runtime {
+  readonly options: CleanroomOptions
+  readonly worker: Scope
+  #file: Scope | undefined
+  #test: Scope | undefined
+  #allowedLeaks: string | undefined
+
+  constructor(options: CleanroomOptions) {
+    this.options = options
+    this.worker = createScope({
+      ...this.#scopeOptions(),
+      name: 'worker',
+      level: 'worker',
+    })
+  }
+
+  #scopeOptions(): ScopeOptions {
+    const { timeout, budget, registry } = this.options
+    return {
+      ...(timeout === undefined ? {} : { timeout }),
+      ...(budget === undefined ? {} : { budget }),
+      ...(registry === undefined ? {} : { registry }),
+    }
+  }
+
+  /** The scope `track()` and friends use now: the test's, else the file's, else the worker's. */
+  get current(): Scope {
+    return this.#test ?? this.#file ?? this.worker
+  }
+
+  /** The running test's scope, if a test is running. */
+  get test(): Scope | undefined {
+    return this.#test
+  }
+
+  /** Opens the scope of a test file. A file still open (its end hook never ran) is ended first. */
+  async beginFile(name: string): Promise<TeardownFailure> {
+    const failure = this.#file === undefined ? undefined : await this.endFile()
+    this.#file = this.worker.child(`file ${name}`, { level: 'file' })
+    return failure
+  }
+
+  /** Opens the scope of a test. */
+  beginTest(name: string): void {
+    this.#allowedLeaks = undefined
+    this.#test = (this.#file ?? this.worker).child(`test "${name}"`, { level: 'test' })
+  }
+
+  /** Records that the running test may leave resources behind (used by leak detection). */
+  allowLeaks(reason: string): void {
+    this.#allowedLeaks = reason
+  }
+
+  /** Why the running test may leak, if `allowLeaks()` was called in it. */
+  get allowedLeaks(): string | undefined {
+    return this.#allowedLeaks
+  }
+
+  /** Disposes the running test's scope. */
+  endTest(): Promise<TeardownFailure> {
+    const scope = this.#test
+    this.#test = undefined
+    return scope === undefined ? Promise.resolve(undefined) : settle(scope)
+  }
+
+  /** Disposes the current file's scope (and a test scope left open, first). */
+  async endFile(): Promise<TeardownFailure> {
+    const testFailure = await this.endTest()
+    const scope = this.#file
+    this.#file = undefined
+    const fileFailure = scope === undefined ? undefined : await settle(scope)
+    return fileFailure ?? testFailure
+  }
+
+  /** Disposes everything: the process has finished its tests. */
+  async endWorker(): Promise<TeardownFailure> {
+    const fileFailure = await this.endFile()
+    return (await settle(this.worker)) ?? fileFailure
+  }
+}
+
+/** Disposes `scope`; the failure, if any, comes back as a value, never as a rejection. */
+async function settle(scope: Scope): Promise<TeardownFailure> {
+  try {
+    await scope.dispose()
+    return undefined
+  } catch (error) {
+    if (error instanceof CleanupError) return error
+    // dispose() rejects only with a CleanupError: anything else is a fault of cleanroom's own.
+    return new Error(
+      `cleanroom failed while disposing scope "${scope.name}": ${String(error)}. This is a bug in cleanroom; please report it with this stack.`,
+      { cause: error },
+    )
+  }
+}
+
+interface Installed {
+  runtime: Runtime | undefined
+}
+
+/** The runtime installed in this process, shared by every copy of cleanroom loaded in it. */
+export const installed: Installed = processSingleton('runtime', () => ({ runtime: undefined }))

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest'
+import { parseTap, runSuite, type SuiteRun } from './run-suite.ts'
+
+// node:test bound through cleanroom/hooks, from a setup module as a user would write it.
+const command = ['node', '--test', '--test-reporter=tap', '--import', './setup.mjs']
+
+describe(`the generic binder, cleanroom/hooks, on node:test (Node ${process.versions.node})`, () => {
+  let run: SuiteRun
+
+  it('runs the suite and exits by itself, failing', async () => {
+    run = await runSuite('hooks', command)
+    expect(run.timedOut).toBe(false)
+    expect(run.code).toBe(1)
+  })
+
+  it('fails exactly the test whose cleanup failed', () => {
+    expect(parseTap(run.stdout).map((r) => [r.name, r.ok])).toEqual([
+      ['puts an order', true],
+      ['fails when its cleanup fails', false],
+      ['sees what the first test left in the file fixture', true],
+    ])
+    const failed = parseTap(run.stdout).find((r) => !r.ok)
+    expect(failed?.details).toMatch(
+      /- "ack queue" \(created at orders\.test\.mjs:\d+:\d+\): Error: the queue refused the ack/,
+    )
+  })
+
+  it('tears down the test, then the file fixture, then the worker fixture when the process is done', () => {
+    expect(run.order).toEqual([
+      'test: request aborted',
+      'file fixture: orders table dropped',
+      'worker fixture: registry closed',
+    ])
+  })
+})
