@@ -129,6 +129,9 @@ export class DisposeError extends CleanroomError {
       { cause },
     )
     this.resource = resource
+    // Our own disposal machinery is no use to the reader: the stack points where the resource
+    // was tracked, and the cause keeps its own stack.
+    this.stack = `${this.name}: ${this.message}${resource.created === undefined ? '' : `\n    at ${resource.created}`}`
   }
 }
 
@@ -213,7 +216,7 @@ export class CleanupError extends AggregateError {
    */
   declare readonly errors: DisposeError[]
   /** The full report of the dispose that failed. */
-  readonly report: DisposeReport
+  declare readonly report: DisposeReport
 
   /**
    * @param errors - one per failed entry
@@ -222,7 +225,11 @@ export class CleanupError extends AggregateError {
   constructor(errors: DisposeError[], report: DisposeReport) {
     super(errors, formatCleanupMessage(errors, report))
     this.name = 'CleanupError'
-    this.report = report
+    // Not enumerable: printing the error shows the failures, not the whole report.
+    Object.defineProperty(this, 'report', { value: report, enumerable: false })
+    // The message lists every failure with where it was tracked; the frames of the disposal
+    // machinery would add nothing.
+    this.stack = `${this.name}: ${this.message}`
     brandError(this, ['CleanupError', 'CleanroomError'])
   }
 
