@@ -85,4 +85,41 @@ export default tseslint.config(
       ),
     },
   },
+  {
+    // The Jest contract suite is written as Jest users write it: CommonJS, with Jest's globals.
+    files: ['test/contract/suites/jest/**/*.js'],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: Object.fromEntries(
+        ['require', 'module', 'describe', 'test', 'expect', 'jest'].map((name) => [
+          name,
+          'readonly',
+        ]),
+      ),
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    // The Mocha contract suite is written as Mocha users write it: ESM and CommonJS files,
+    // with Mocha's globals.
+    files: ['test/contract/suites/mocha/**/*.mjs', 'test/contract/suites/mocha/**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      globals: Object.fromEntries(
+        [
+          'process',
+          'setInterval',
+          'describe',
+          'it',
+          'before',
+          'after',
+          'beforeEach',
+          'afterEach',
+          'require',
+          'module',
+        ].map((name) => [name, 'readonly']),
+      ),
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
 )

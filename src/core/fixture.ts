@@ -1,6 +1,7 @@
 import type { CreationSite } from './creation-site.ts'
 import type { Entry } from './entry.ts'
 import { FixtureLevelError } from './errors.ts'
+import { processSingleton } from './process-singleton.ts'
 import { scopeContext } from './scope-context.ts'
 import type {
   Fixture,
@@ -27,7 +28,9 @@ interface FixtureRecord extends Fixture<unknown> {
   readonly setup: (deps: Record<string, unknown>, scope: ScopeImpl) => unknown
 }
 
-const definitions = new WeakSet<object>()
+// One set per process: a fixture defined by one copy of cleanroom (the ESM build, say, in an
+// ESM test file) is used in scopes of another (the CommonJS build Mocha's --require loads).
+const definitions: WeakSet<object> = processSingleton('fixtures', () => new WeakSet<object>())
 
 /** The `deps` of a fixture that has none. */
 // eslint-disable-next-line @typescript-eslint/no-generated-empty-object-type -- no deps is the empty object

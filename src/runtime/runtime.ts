@@ -54,10 +54,16 @@ export class Runtime {
     return failure
   }
 
-  /** Opens the scope of a test. */
-  beginTest(name: string): void {
+  /**
+   * Opens the scope of a test and returns it. Tests that run concurrently (Vitest's
+   * `test.concurrent`) each get their own: the adapter makes each one current for its test's
+   * code (through `scopeContext`) and ends it with `endTest(scope)`.
+   */
+  beginTest(name: string): Scope {
     this.#allowedLeaks = undefined
-    this.#test = (this.#file ?? this.worker).child(`test "${name}"`, { level: 'test' })
+    const scope = (this.#file ?? this.worker).child(`test "${name}"`, { level: 'test' })
+    this.#test = scope
+    return scope
   }
 
   /** Records that the running test may leave resources behind (used by leak detection). */
@@ -70,10 +76,9 @@ export class Runtime {
     return this.#allowedLeaks
   }
 
-  /** Disposes the running test's scope. */
-  endTest(): Promise<TeardownFailure> {
-    const scope = this.#test
-    this.#test = undefined
+  /** Disposes `scope` (default: the running test's scope), a test scope from `beginTest`. */
+  endTest(scope: Scope | undefined = this.#test): Promise<TeardownFailure> {
+    if (scope === this.#test) this.#test = undefined
     return scope === undefined ? Promise.resolve(undefined) : settle(scope)
   }
 
