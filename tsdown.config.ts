@@ -23,6 +23,9 @@ const config: UserConfig[] = defineConfig([
     target: 'node20.19',
     dts: true,
     sourcemap: true,
+    // TSDoc stays in the .d.ts files; the JavaScript ships without comments, which every
+    // process (and Jest, every test file) would parse again.
+    outputOptions: { comments: false },
     clean: true,
   },
   {
@@ -34,6 +37,9 @@ const config: UserConfig[] = defineConfig([
     target: 'node20.19',
     dts: true,
     sourcemap: true,
+    // TSDoc stays in the .d.ts files; the JavaScript ships without comments, which every
+    // process (and Jest, every test file) would parse again.
+    outputOptions: { comments: false },
     clean: false,
     deps: { alwaysBundle: ['p-timeout'] },
   },

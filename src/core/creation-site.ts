@@ -34,8 +34,12 @@ export function captureCreationSite(api: object): CreationSite {
   return holder
 }
 
-/** The directory cleanroom's own code runs from: `dist/` when built, `src/` in development. */
-const ownRoot: string | undefined = findOwnRoot()
+/**
+ * The directory cleanroom's own code runs from (`dist/` when built, `src/` in development),
+ * found on the first format: reading a stack at load time would cost every test file that
+ * loads cleanroom (under Jest, each one) a formatted stack.
+ */
+let ownRoot: string | undefined | null = null
 
 function findOwnRoot(): string | undefined {
   const file = frameFile(new Error().stack?.split('\n')[1] ?? '')
@@ -57,6 +61,7 @@ function frameFile(frame: string): string | undefined {
 /** Whether a stack frame's file belongs to the user, not to Node or to cleanroom. */
 function isUserFrame(file: string): boolean {
   if (file.startsWith('node:') || !file.includes(sep)) return false
+  if (ownRoot === null) ownRoot = findOwnRoot()
   return ownRoot === undefined || !file.startsWith(ownRoot)
 }
 

@@ -471,10 +471,12 @@ export class NoActiveScopeError extends CleanroomError {
       needsTest
         ? `${helper} applies to the running test, and no test is running: call it inside a test.`
         : `${helper} was called, but cleanroom is not installed in this process, so there is no ` +
-            'test, file or worker scope to put it in. Install it for your runner: node:test ' +
-            '`node --test --import cleanroom/node-test/register`; any other runner ' +
-            "`installCleanroom({ beforeEach, afterEach, beforeAll, afterAll })` from 'cleanroom/hooks'. " +
-            'Outside a test runner, create a scope with createScope() and call its methods instead.',
+            'test, file or worker scope to put it in. Install it for your runner with one line: ' +
+            "Vitest `setupFiles: ['cleanroom/vitest/setup']`, Jest `setupFilesAfterEnv: " +
+            "['cleanroom/jest/setup']`, Mocha `--require cleanroom/mocha`, node:test " +
+            '`node --test --import cleanroom/node-test/register`, any other runner ' +
+            "`installCleanroom({ beforeEach, afterEach })` from 'cleanroom/hooks'. Outside a test " +
+            'runner, create a scope with createScope() and call its methods instead.',
       'ERR_CLEANROOM_NO_ACTIVE_SCOPE',
     )
   }

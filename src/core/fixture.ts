@@ -1,4 +1,3 @@
-import type { CreationSite } from './creation-site.ts'
 import type { Entry } from './entry.ts'
 import { FixtureLevelError } from './errors.ts'
 import { processSingleton } from './process-singleton.ts'
@@ -131,11 +130,7 @@ function findHost(from: ScopeImpl, fixture: Fixture<unknown>): ScopeImpl {
   )
 }
 
-function instanceIn(
-  from: ScopeImpl,
-  fixture: Fixture<unknown>,
-  site: CreationSite,
-): FixtureInstance {
+function instanceIn(from: ScopeImpl, fixture: Fixture<unknown>): FixtureInstance {
   if (!definitions.has(fixture)) {
     throw new TypeError(
       `scope.use: expected a fixture from defineFixture(), got ${describeValue(fixture)}`,
@@ -148,7 +143,7 @@ function instanceIn(
     const created: FixtureInstance = { scope: undefined, value: Promise.resolve() }
     // Cached before anything is awaited, so concurrent uses share one instance.
     host.fixtures.set(fixture, created)
-    Object.assign(created, { value: createInstance(host, fixture as FixtureRecord, created, site) })
+    Object.assign(created, { value: createInstance(host, fixture as FixtureRecord, created) })
     instance = created
   }
   return instance
@@ -158,12 +153,11 @@ async function createInstance(
   host: ScopeImpl,
   fixture: FixtureRecord,
   instance: FixtureInstance,
-  site: CreationSite,
 ): Promise<unknown> {
   const values: Record<string, unknown> = {}
   const depInstances: FixtureInstance[] = []
   for (const [key, dep] of Object.entries(fixture.deps)) {
-    const depInstance = instanceIn(host, dep, site)
+    const depInstance = instanceIn(host, dep)
     values[key] = await depInstance.value
     depInstances.push(depInstance)
   }
@@ -171,7 +165,7 @@ async function createInstance(
     fixture.timeout === undefined
       ? { name: `fixture ${fixture.name}` }
       : { name: `fixture ${fixture.name}`, timeout: fixture.timeout }
-  const scope = host.createChild(options, site, false)
+  const scope = host.createChild(options, false)
   instance.scope = scope
   for (const depInstance of depInstances) {
     const depScope = depInstance.scope
@@ -183,13 +177,9 @@ async function createInstance(
 }
 
 /** Resolves `fixture` as seen from `from`, creating it in its host scope on first use. */
-export function useFixture<Value>(
-  from: ScopeImpl,
-  fixture: Fixture<Value>,
-  site: CreationSite,
-): Promise<Value> {
+export function useFixture<Value>(from: ScopeImpl, fixture: Fixture<Value>): Promise<Value> {
   try {
-    return instanceIn(from, fixture, site).value as Promise<Value>
+    return instanceIn(from, fixture).value as Promise<Value>
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }

@@ -1,5 +1,5 @@
 import { realTimers } from './real-timers.ts'
-import { captureCreationSite, type CreationSite } from './creation-site.ts'
+import { captureCreationSite } from './creation-site.ts'
 import { defaultRegistry } from './default-registry.ts'
 import { runDisposal } from './dispose-run.ts'
 import { Entry, type ChildOutcome, type Disposer } from './entry.ts'
@@ -65,11 +65,7 @@ export class ScopeImpl implements Scope {
   #hasBackEdges = false
   #disposed: Promise<DisposeReport> | undefined
 
-  constructor(
-    options: ResolvedScopeOptions,
-    parent: ScopeImpl | undefined,
-    site: Error | undefined,
-  ) {
+  constructor(options: ResolvedScopeOptions, parent: ScopeImpl | undefined) {
     this.options = options
     this.name = options.name
     this.level = options.level
@@ -85,7 +81,8 @@ export class ScopeImpl implements Scope {
           'scope',
           this.path,
           undefined,
-          site,
+          // A child scope is never a line of the report (its entries are), so it needs no site.
+          undefined,
           this,
         ),
       )
@@ -239,15 +236,11 @@ export class ScopeImpl implements Scope {
       )
     }
     validateScopeOptions(options, 'scope.child')
-    return this.createChild({ ...options, name }, captureCreationSite(markers.child))
+    return this.createChild({ ...options, name })
   }
 
   /** Creates a child with resolved options; `hostsFixtures: false` for fixtures' own scopes. */
-  createChild(
-    options: ScopeOptions & { name: string },
-    site: CreationSite,
-    hostsFixtures = true,
-  ): ScopeImpl {
+  createChild(options: ScopeOptions & { name: string }, hostsFixtures = true): ScopeImpl {
     this.assertOpen(`create child scope "${options.name}"`)
     const inherited = this.options
     return new ScopeImpl(
@@ -262,17 +255,11 @@ export class ScopeImpl implements Scope {
         hostsFixtures,
       },
       this,
-      site,
     )
   }
 
   use<Value>(fixture: Fixture<Value>): Promise<Value> {
-    return useFixture(this, fixture, captureCreationSite(markers.use))
-  }
-
-  /** `use()`, with the creation site taken as the caller of `api` (see `trackFrom`). */
-  useFrom<Value>(api: object, fixture: Fixture<Value>): Promise<Value> {
-    return useFixture(this, fixture, captureCreationSite(api))
+    return useFixture(this, fixture)
   }
 
   dispose(): Promise<DisposeReport> {
@@ -283,6 +270,23 @@ export class ScopeImpl implements Scope {
       },
     )
     return this.#disposed
+  }
+
+  /**
+   * Disposes the scope at once, without a chain of promises, when it holds nothing: most tests
+   * track nothing, and their teardown should cost next to nothing. Returns whether it did.
+   */
+  disposeIfEmpty(): boolean {
+    if (this.#status.state !== 'open') return false
+    for (const entry of this.#entries) if (entry.state === 'live') return false
+    const report = buildReport(this.path, [], 0)
+    this.#entries = []
+    this.#status = {
+      state: 'disposed',
+      outcome: Promise.resolve({ records: [], errors: [], report }),
+    }
+    this.#detachFromParent()
+    return true
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -343,15 +347,11 @@ export class ScopeImpl implements Scope {
  * The public methods whose callers are creation sites: a captured stack starts below them.
  * Used as markers only, never called from here.
  */
-const markers: Readonly<Record<'track' | 'defer' | 'child' | 'use', object>> = {
+const markers: Readonly<Record<'track' | 'defer', object>> = {
   // eslint-disable-next-line @typescript-eslint/unbound-method -- stack markers, never called
   track: ScopeImpl.prototype.track,
   // eslint-disable-next-line @typescript-eslint/unbound-method -- stack markers, never called
   defer: ScopeImpl.prototype.defer,
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- stack markers, never called
-  child: ScopeImpl.prototype.child,
-  // eslint-disable-next-line @typescript-eslint/unbound-method -- stack markers, never called
-  use: ScopeImpl.prototype.use,
 }
 
 /** The scope itself or its nearest ancestor that has started disposing, if any. */
@@ -394,7 +394,6 @@ export function createScope(options?: ScopeOptions): Scope {
       concurrency: options?.concurrency ?? defaults.concurrency,
       hostsFixtures: true,
     },
-    undefined,
     undefined,
   )
 }

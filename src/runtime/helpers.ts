@@ -8,7 +8,6 @@ import { installed } from './runtime.ts'
 interface HelperTarget extends Scope {
   trackFrom<Value>(api: object, value: Value, options?: TrackOptions<Value>): Value
   deferFrom(api: object, cleanup: () => unknown, options?: DeferOptions): void
-  useFrom<Value>(api: object, fixture: Fixture<Value>): Promise<Value>
 }
 
 /** Every scope is a `ScopeImpl` of some copy of cleanroom: all have the `*From` methods. */
@@ -115,7 +114,7 @@ export function defer(cleanup: () => unknown, options?: DeferOptions): void {
  */
 export function use<Value>(fixture: Fixture<Value>): Promise<Value> {
   try {
-    return scopeFor('use()').useFrom(use, fixture)
+    return scopeFor('use()').use(fixture)
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }

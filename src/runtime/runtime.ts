@@ -4,6 +4,12 @@ import { createScope } from '../core/scope.ts'
 import type { Scope, ScopeOptions } from '../core/scope-types.ts'
 import type { CleanroomOptions } from './options.ts'
 
+/** What every scope (a `ScopeImpl` of some copy of cleanroom) offers the runtime. */
+interface ChildFactory {
+  createChild(options: ScopeOptions & { name: string }): Scope & ChildFactory
+  disposeIfEmpty(): boolean
+}
+
 /** What ending a scope produced: nothing, or the error to report where the runner shows it. */
 export type TeardownFailure = CleanupError | Error | undefined
 
@@ -61,7 +67,9 @@ export class Runtime {
    */
   beginTest(name: string): Scope {
     this.#allowedLeaks = undefined
-    const scope = (this.#file ?? this.worker).child(`test "${name}"`, { level: 'test' })
+    // Per test: straight to the internal constructor, the options being known good.
+    const parent = (this.#file ?? this.worker) as Scope & ChildFactory
+    const scope = parent.createChild({ name: `test "${name}"`, level: 'test' })
     this.#test = scope
     return scope
   }
@@ -79,7 +87,10 @@ export class Runtime {
   /** Disposes `scope` (default: the running test's scope), a test scope from `beginTest`. */
   endTest(scope: Scope | undefined = this.#test): Promise<TeardownFailure> {
     if (scope === this.#test) this.#test = undefined
-    return scope === undefined ? Promise.resolve(undefined) : settle(scope)
+    if (scope === undefined || (scope as Scope & ChildFactory).disposeIfEmpty()) {
+      return Promise.resolve(undefined)
+    }
+    return settle(scope)
   }
 
   /** Disposes the current file's scope (and a test scope left open, first). */

@@ -2,6 +2,7 @@ import { availableParallelism, cpus } from 'node:os'
 import { formatTable, verdict } from './format-table.ts'
 import { runHeap } from './heap.ts'
 import { runParallel } from './parallel.ts'
+import { runRunnerOverhead } from './runner-overhead.ts'
 import type { TargetCheck } from './target.ts'
 import { runTrackDispose } from './track-dispose.ts'
 
@@ -12,13 +13,14 @@ import { runTrackDispose } from './track-dispose.ts'
 
 const started = performance.now()
 console.log(
-  `# cleanroom core benchmarks: Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${new Date().toISOString().slice(0, 10)}`,
+  `# cleanroom benchmarks: Node ${process.version}, ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown CPU'}), ${new Date().toISOString().slice(0, 10)}`,
 )
 
 const checks: TargetCheck[] = [
   ...(await runTrackDispose()).checks,
   ...(await runHeap()).checks,
   ...(await runParallel()).checks,
+  ...runRunnerOverhead().checks,
 ]
 
 const failed = checks.filter((check) => !check.pass)

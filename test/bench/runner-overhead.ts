@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -18,7 +18,7 @@ import type { TargetCheck } from './target.ts'
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
 const files = 20
 const testsPerFile = 100
-const runs = 5
+const runs = 7
 const targetRatio = 1.1
 
 interface Runner {
@@ -66,11 +66,21 @@ const runners: readonly Runner[] = [
   },
 ]
 
+/**
+ * A project as a user has it: cleanroom installed as a copy of what it publishes (not a link
+ * into this repository, which Vitest would transform as source code), its runtime dependency
+ * and the runner linked from this repository's node_modules.
+ */
 function createProject(runner: Runner, withCleanroom: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), `cleanroom-overhead-${runner.name.toLowerCase()}-`))
   writeFileSync(join(dir, 'package.json'), '{ "private": true }\n')
-  mkdirSync(join(dir, 'node_modules'))
-  symlinkSync(packageRoot, join(dir, 'node_modules', 'cleanroom'), 'dir')
+  const modules = join(dir, 'node_modules')
+  mkdirSync(join(modules, 'cleanroom'), { recursive: true })
+  cpSync(join(packageRoot, 'package.json'), join(modules, 'cleanroom', 'package.json'))
+  cpSync(join(packageRoot, 'dist'), join(modules, 'cleanroom', 'dist'), { recursive: true })
+  for (const dependency of ['p-timeout', runner.name.toLowerCase()]) {
+    symlinkSync(join(packageRoot, 'node_modules', dependency), join(modules, dependency), 'dir')
+  }
   const config = runner.config(withCleanroom)
   writeFileSync(join(dir, config.name), config.text)
   for (let index = 0; index < files; index++) {

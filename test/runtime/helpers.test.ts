@@ -56,7 +56,7 @@ describe('before cleanroom is installed', () => {
   ])('%s throws NoActiveScopeError, saying how to install', (helper, call) => {
     expect(call).toThrow(NoActiveScopeError)
     expect(call).toThrow(
-      `${helper} was called, but cleanroom is not installed in this process, so there is no test, file or worker scope to put it in. Install it for your runner: node:test \`node --test --import cleanroom/node-test/register\`;`,
+      `${helper} was called, but cleanroom is not installed in this process, so there is no test, file or worker scope to put it in. Install it for your runner with one line: Vitest \`setupFiles: ['cleanroom/vitest/setup']\`, Jest \`setupFilesAfterEnv: ['cleanroom/jest/setup']\`, Mocha \`--require cleanroom/mocha\`, node:test \`node --test --import cleanroom/node-test/register\`, any other runner \`installCleanroom({ beforeEach, afterEach })\` from 'cleanroom/hooks'.`,
     )
   })
 
