@@ -5,13 +5,12 @@ import {
   type RunnerTaskResult,
   type RunnerTestCase,
 } from 'vitest'
-import { CleanupError } from '../core/errors.ts'
 import { processSingleton } from '../core/process-singleton.ts'
 import { scopeContext } from '../core/scope-context.ts'
 import { defaults } from '../core/scope-options.ts'
 import type { CleanroomOptions } from '../runtime/options.ts'
 import { installRuntime } from '../runtime/install.ts'
-import { installed, type TeardownFailure } from '../runtime/runtime.ts'
+import { combineFailures, installed, type TeardownFailure } from '../runtime/runtime.ts'
 
 /** The test files (Vitest's `File` tasks) cleanroom's hooks are registered for. */
 const registered = processSingleton('vitestFiles', () => new WeakSet<object>())
@@ -109,12 +108,6 @@ function dropsErrors(task: RunnerTestCase): boolean {
  * its cause.
  */
 function raise(failures: readonly TeardownFailure[]): void {
-  const errors = failures.filter((failure) => failure !== undefined)
-  const [only] = errors
-  if (only === undefined) return
-  if (errors.length === 1) throw only
-  throw new AggregateError(
-    errors.flatMap((error) => (error instanceof CleanupError ? error.errors : [error])),
-    'cleanroom: cleanups failed in more than one scope',
-  )
+  const failure = combineFailures(failures)
+  if (failure !== undefined) throw failure
 }

@@ -140,15 +140,17 @@ export class ScopeImpl implements Scope {
       timeout = options.timeout
     }
     this.assertOpen(`track ${label === undefined ? describeValue(value) : `"${label}"`}`)
-    if (options?.dispose !== undefined) {
-      assertFunction(options.dispose, 'scope.track', 'dispose')
-      disposer = options.dispose as Disposer
-      kindName = options.kind ?? 'custom'
-    } else {
+    if (options?.dispose !== undefined) assertFunction(options.dispose, 'scope.track', 'dispose')
+    if (options?.dispose === undefined || options.kind !== undefined) {
+      // A named kind is checked against the value and lends its timeout and describe(), even
+      // when an ad-hoc `dispose` replaces its disposer.
       kind = resolveKind(this.options.registry, value, options?.kind, this.path)
       kindName = kind.name
       timeout ??= kind.timeout
+    } else {
+      kindName = 'custom'
     }
+    if (options?.dispose !== undefined) disposer = options.dispose as Disposer
     const existing = findValue(value)
     if (existing !== undefined) {
       throw new TypeError(

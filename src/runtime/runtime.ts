@@ -99,14 +99,27 @@ export class Runtime {
     const scope = this.#file
     this.#file = undefined
     const fileFailure = scope === undefined ? undefined : await settle(scope)
-    return fileFailure ?? testFailure
+    return combineFailures([testFailure, fileFailure])
   }
 
   /** Disposes everything: the process has finished its tests. */
   async endWorker(): Promise<TeardownFailure> {
     const fileFailure = await this.endFile()
-    return (await settle(this.worker)) ?? fileFailure
+    return combineFailures([fileFailure, await settle(this.worker)])
   }
+}
+
+/**
+ * One failure to report for several scopes: the only one, or, when more than one scope failed,
+ * an `AggregateError` of every failed cleanup, in the order the scopes ended. None is dropped.
+ */
+export function combineFailures(failures: readonly TeardownFailure[]): TeardownFailure {
+  const present = failures.filter((failure) => failure !== undefined)
+  if (present.length <= 1) return present[0]
+  return new AggregateError(
+    present.flatMap((failure) => (failure instanceof CleanupError ? failure.errors : [failure])),
+    `cleanroom: cleanups failed in ${present.length} scopes:\n${present.map((failure) => failure.message).join('\n')}`,
+  )
 }
 
 /** Disposes `scope`; the failure, if any, comes back as a value, never as a rejection. */

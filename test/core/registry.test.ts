@@ -51,7 +51,9 @@ describe('registry', () => {
       // The kind's timeout (50 ms) applies, not the scope's 10 s.
       { dispose: () => new Promise(() => undefined), kind: 'pool', label: 'stuck pool' },
     )
+    const started = performance.now()
     const error = (await scope.dispose().catch((thrown: unknown) => thrown)) as esm.CleanupError
+    expect(performance.now() - started).toBeLessThan(2_000)
     expect(pool.ended).toBe(true)
     expect(error.report.entries.map((e) => [e.label, e.kind, e.outcome])).toEqual([
       ['stuck pool', 'pool', 'timeout'],
