@@ -77,15 +77,16 @@ export function installCleanroom(options?: CleanroomOptions): void {
     2 * budget + hookMargin,
   )
   aroundEach(async (runTest, { task }) => {
-    const scope = runtime.beginTest(task.name)
+    // A concurrent test gets its scope now, found through the async context by what it runs;
+    // a sequential one through the runtime's current test, which spares the whole run the
+    // cost of the async hooks such a context turns on under Node 20.
+    const scope = task.concurrent === true ? runtime.beginConcurrentTest(task.name) : undefined
+    if (scope === undefined) runtime.beginTest(task.name)
     try {
-      // A concurrent test (and what it awaits) finds its scope through the async context;
-      // a sequential one through the runtime's current test, which spares the whole run the
-      // cost of async hooks that an async context turns on under Node 20.
-      if (task.concurrent === true) await scopeContext.run(scope, runTest)
-      else await runTest()
+      if (scope === undefined) await runTest()
+      else await scopeContext.run(scope, runTest)
     } finally {
-      const failure = await runtime.endTest(scope)
+      const failure = await (scope === undefined ? runtime.endTest() : runtime.endTest(scope))
       if (failure !== undefined && dropsErrors(task)) redirected.push(failure)
       else raise([failure])
     }

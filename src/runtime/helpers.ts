@@ -140,7 +140,7 @@ export function use<Value>(fixture: Fixture<Value>): Promise<Value> {
 export function allowLeaks(reason = 'allowLeaks() was called'): void {
   const runtime = installed.runtime
   if (runtime === undefined) throw new NoActiveScopeError('allowLeaks()')
-  if (runtime.test === undefined) throw new NoActiveScopeError('allowLeaks()', true)
+  if (!runtime.inTest) throw new NoActiveScopeError('allowLeaks()', true)
   if (typeof reason !== 'string') {
     throw new TypeError(`allowLeaks: expected \`reason\` to be a string, got ${typeof reason}`)
   }

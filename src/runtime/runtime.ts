@@ -23,6 +23,8 @@ export class Runtime {
   readonly worker: Scope
   #file: Scope | undefined
   #test: Scope | undefined
+  /** The running test's name, set before its scope exists: the scope opens on first use. */
+  #testName: string | undefined
   #allowedLeaks: string | undefined
 
   constructor(options: CleanroomOptions) {
@@ -45,12 +47,15 @@ export class Runtime {
 
   /** The scope `track()` and friends use now: the test's, else the file's, else the worker's. */
   get current(): Scope {
+    if (this.#test === undefined && this.#testName !== undefined) {
+      this.#test = this.#openTestScope(this.#testName)
+    }
     return this.#test ?? this.#file ?? this.worker
   }
 
-  /** The running test's scope, if a test is running. */
-  get test(): Scope | undefined {
-    return this.#test
+  /** Whether a test is running (its scope may not be open yet). */
+  get inTest(): boolean {
+    return this.#testName !== undefined
   }
 
   /** Opens the scope of a test file. A file still open (its end hook never ran) is ended first. */
@@ -61,17 +66,28 @@ export class Runtime {
   }
 
   /**
-   * Opens the scope of a test and returns it. Tests that run concurrently (Vitest's
-   * `test.concurrent`) each get their own: the adapter makes each one current for its test's
-   * code (through `scopeContext`) and ends it with `endTest(scope)`.
+   * Starts a test. Its scope opens the first time the test needs it (most tests track
+   * nothing, and then cost no scope at all); `endTest()` disposes it.
    */
-  beginTest(name: string): Scope {
+  beginTest(name: string): void {
     this.#allowedLeaks = undefined
+    this.#test = undefined
+    this.#testName = name
+  }
+
+  /**
+   * Opens the scope of a test that runs concurrently with others (Vitest's `test.concurrent`)
+   * and returns it: the adapter makes it current for that test's code (through
+   * `scopeContext`) and ends it with `endTest(scope)`.
+   */
+  beginConcurrentTest(name: string): Scope {
+    return this.#openTestScope(name)
+  }
+
+  #openTestScope(name: string): Scope {
     // Per test: straight to the internal constructor, the options being known good.
     const parent = (this.#file ?? this.worker) as Scope & ChildFactory
-    const scope = parent.createChild({ name: `test "${name}"`, level: 'test' })
-    this.#test = scope
-    return scope
+    return parent.createChild({ name: `test "${name}"`, level: 'test' })
   }
 
   /** Records that the running test may leave resources behind (used by leak detection). */
@@ -84,9 +100,12 @@ export class Runtime {
     return this.#allowedLeaks
   }
 
-  /** Disposes `scope` (default: the running test's scope), a test scope from `beginTest`. */
+  /** Ends a test: disposes `scope` (default: the running test's, if it was ever opened). */
   endTest(scope: Scope | undefined = this.#test): Promise<TeardownFailure> {
-    if (scope === this.#test) this.#test = undefined
+    if (scope === this.#test) {
+      this.#test = undefined
+      this.#testName = undefined
+    }
     if (scope === undefined || (scope as Scope & ChildFactory).disposeIfEmpty()) {
       return Promise.resolve(undefined)
     }
