@@ -283,6 +283,7 @@ export class ScopeImpl implements Scope {
     for (const entry of this.#entries) if (entry.state === 'live') return false
     const report = buildReport(this.path, [], 0)
     this.#entries = []
+    this.fixtures.clear()
     this.#status = {
       state: 'disposed',
       outcome: Promise.resolve({ records: [], errors: [], report }),
