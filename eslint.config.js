@@ -2,6 +2,9 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+/** ESLint globals: each name read-only. */
+const readonlyGlobals = (names) => Object.fromEntries(names.map((name) => [name, 'readonly']))
+
 /** Packages that only integrations, adapters or tests may import. */
 const frameworksAndDrivers = [
   'vitest',
@@ -72,17 +75,15 @@ export default tseslint.config(
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
       // Plain-JavaScript files here are Node programs: example suites, scripts, fixtures.
-      globals: Object.fromEntries(
-        [
-          'process',
-          'console',
-          'setTimeout',
-          'setInterval',
-          'clearInterval',
-          'URL',
-          'AbortController',
-        ].map((name) => [name, 'readonly']),
-      ),
+      globals: readonlyGlobals([
+        'process',
+        'console',
+        'setTimeout',
+        'setInterval',
+        'clearInterval',
+        'URL',
+        'AbortController',
+      ]),
     },
   },
   {
@@ -90,12 +91,7 @@ export default tseslint.config(
     files: ['test/contract/suites/jest/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: Object.fromEntries(
-        ['require', 'module', 'describe', 'test', 'expect', 'jest'].map((name) => [
-          name,
-          'readonly',
-        ]),
-      ),
+      globals: readonlyGlobals(['require', 'module', 'describe', 'test', 'expect', 'jest']),
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
@@ -105,20 +101,18 @@ export default tseslint.config(
     files: ['test/contract/suites/mocha/**/*.mjs', 'test/contract/suites/mocha/**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
-      globals: Object.fromEntries(
-        [
-          'process',
-          'setInterval',
-          'describe',
-          'it',
-          'before',
-          'after',
-          'beforeEach',
-          'afterEach',
-          'require',
-          'module',
-        ].map((name) => [name, 'readonly']),
-      ),
+      globals: readonlyGlobals([
+        'process',
+        'setInterval',
+        'describe',
+        'it',
+        'before',
+        'after',
+        'beforeEach',
+        'afterEach',
+        'require',
+        'module',
+      ]),
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

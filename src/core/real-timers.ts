@@ -1,11 +1,11 @@
 import * as timers from 'node:timers'
 import { processSingleton } from './process-singleton.ts'
 
-/** The timer functions cleanroom's own deadlines run on. */
+/** The timer functions cleanroom's deadlines and timer disposal run on. */
 export interface RealTimers {
   readonly setTimeout: typeof timers.setTimeout
   readonly clearTimeout: typeof timers.clearTimeout
-  readonly setImmediate: typeof timers.setImmediate
+  readonly clearImmediate: typeof timers.clearImmediate
   /** `performance.now()`, which fake timers replace too. */
   readonly now: () => number
 }
@@ -19,16 +19,6 @@ export interface RealTimers {
 export const realTimers: RealTimers = processSingleton('realTimers', () => ({
   setTimeout: timers.setTimeout,
   clearTimeout: timers.clearTimeout,
-  setImmediate: timers.setImmediate,
+  clearImmediate: timers.clearImmediate,
   now: performance.now.bind(performance),
 }))
-
-/**
- * Resolves after `ms` milliseconds of real time, whatever fake timers are installed. The
- * timer is unref'd: waiting on it never keeps the process alive by itself.
- */
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => {
-    realTimers.setTimeout(resolve, ms).unref()
-  })
-}

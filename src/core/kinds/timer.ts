@@ -1,6 +1,4 @@
-import * as timers from 'node:timers'
 import { defineKind, type Kind } from '../kind.ts'
-import { processSingleton } from '../process-singleton.ts'
 import { realTimers } from '../real-timers.ts'
 
 /** What `setTimeout`, `setInterval` and `setImmediate` return in Node. */
@@ -14,9 +12,6 @@ interface TimerInternals {
   readonly _repeat?: unknown
   readonly _destroyed?: unknown
 }
-
-// Captured like realTimers, so fake timers a test installs later cannot swallow the clear.
-const realClearImmediate = processSingleton('realClearImmediate', () => timers.clearImmediate)
 
 /**
  * The class name of Node's timer objects, `'Timeout'` or `'Immediate'`, else `undefined`.
@@ -62,7 +57,7 @@ export const timerKind: Kind<NodeTimer> = defineKind({
   name: 'timer',
   match: (value): value is NodeTimer => timerClass(value) !== undefined,
   dispose: (timer) => {
-    if (timerClass(timer) === 'Immediate') realClearImmediate(timer as NodeJS.Immediate)
+    if (timerClass(timer) === 'Immediate') realTimers.clearImmediate(timer as NodeJS.Immediate)
     else realTimers.clearTimeout(timer as NodeJS.Timeout)
   },
   describe: describeTimer,
