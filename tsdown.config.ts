@@ -37,11 +37,14 @@ const config: UserConfig[] = defineConfig([
     target: 'node20.19',
     dts: true,
     sourcemap: true,
-    // TSDoc stays in the .d.ts files; the JavaScript ships without comments, which every
-    // process (and Jest, every test file) would parse again.
-    outputOptions: { comments: false },
     clean: false,
     deps: { alwaysBundle: ['p-timeout'] },
+    // Rolldown's own helpers in a chunk of their own: left in a shared chunk, every entry that
+    // requires a `node:` module would load that whole chunk (under Jest, in every test file).
+    outputOptions: {
+      comments: false,
+      codeSplitting: { groups: [{ name: 'rolldown-runtime', test: /rolldown[\\/]runtime/ }] },
+    },
   },
 ])
 

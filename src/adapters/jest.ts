@@ -3,7 +3,7 @@ import { CleanupError } from '../core/errors.ts'
 import { defaults } from '../core/scope-options.ts'
 import type { CleanroomOptions } from '../runtime/options.ts'
 import { installRuntime } from '../runtime/install.ts'
-import type { TeardownFailure } from '../runtime/runtime.ts'
+import type { Runtime, TeardownFailure } from '../runtime/runtime.ts'
 
 /** Jest's hook registrars, as it injects them: `beforeEach(fn, timeout)`. */
 type JestHook = (fn: () => Promise<void> | void, timeout?: number) => void
@@ -17,6 +17,30 @@ interface JestGlobals {
   expect?: { getState?: () => { currentTestName?: string; testPath?: string } }
 }
 
+/** The parts of a jest-circus test (or describe block) the adapter reads and writes. */
+interface CircusBlock {
+  name: string
+  parent?: CircusBlock
+}
+interface CircusTest extends CircusBlock {
+  errors: unknown[]
+}
+/** A jest-circus event, as its event handlers receive it (the ones the adapter handles). */
+interface CircusEvent {
+  name: string
+  test?: CircusTest
+}
+type CircusHandler = (event: CircusEvent, state: { unhandledErrors: unknown[] }) => unknown
+
+/**
+ * Where jest-circus keeps the event handlers it awaits, in order, for every event of a test
+ * file's run (`test_started`, `test_done`, `run_finish`, …): the array `addEventHandler`
+ * pushes to, on the file's `globalThis`.
+ */
+const circusHandlers = Symbol.for('EVENT_HANDLERS')
+/** The name jest-circus gives the describe block that holds a file's top-level tests. */
+const rootBlockName = 'ROOT_DESCRIBE_BLOCK'
+
 /**
  * Slack, in ms, above what cleanroom's own deadlines allow a hook to take: once a scope's
  * budget is spent, each disposer still to run gets a last-chance deadline of its own.
@@ -28,24 +52,27 @@ const maxTimeoutMs = 2 ** 31 - 1
 /**
  * Installs cleanroom in Jest, in the test file whose context runs it: from
  * `setupFilesAfterEnv`, Jest runs it once per test file, in that file's own context (its
- * own `globalThis`) and module registry. Each file gets a test scope per test, disposed in
- * `afterEach`: a cleanup that fails or times out fails that test, with cleanroom's message.
- * The file's scope, and then the worker scope, are disposed in `afterAll`: a failure there
- * fails the test file.
+ * own `globalThis`) and module registry. Each file gets a test scope per test, disposed
+ * after the test's `afterEach` hooks: a cleanup that fails or times out fails that test, with
+ * cleanroom's message. The file's scope, and then the worker scope, are disposed after the
+ * file's `afterAll` hooks: a failure there fails the test file.
  *
  * Jest has no hook that runs once per worker process, and nothing made in one test file's
  * context may outlive it, so under Jest the worker scope lasts as long as the file: a
  * `worker` fixture is created once per test file.
  *
  * A test that failed by itself keeps its own error first: Jest lists the cleanup failure after
- * it. The hooks are registered with timeouts above the `budget`, so cleanroom's deadlines, not
- * Jest's hook timeout (5 s), decide what happens to a slow cleanup.
+ * it. Jest's hook timeouts do not apply: cleanroom's deadlines decide what happens to a slow
+ * cleanup.
+ *
+ * It listens to the events of Jest's default runner, jest-circus, which costs a test nothing
+ * measurable; with another runner (`testRunner: 'jest-jasmine2'`) it registers `beforeEach`,
+ * `afterEach`, `beforeAll` and `afterAll` hooks instead.
  *
  * @param options - deadlines and registry for the runtime's scopes
  * @throws {TypeError} when an option is unknown or invalid
- * @throws {Error} when Jest's globals (`beforeEach`, …) are not defined (outside Jest, or
- *   with `injectGlobals: false`), or when cleanroom is already installed in this test file
- *   with other options
+ * @throws {Error} outside Jest (neither jest-circus's events nor Jest's hook globals are
+ *   there), or when cleanroom is already installed in this test file with other options
  *
  * @example
  * ```ts
@@ -57,40 +84,101 @@ const maxTimeoutMs = 2 ** 31 - 1
  */
 export function installCleanroom(options?: CleanroomOptions): void {
   const call = 'installCleanroom'
-  const jest = globalThis as JestGlobals
-  const beforeEach = hook(jest, 'beforeEach', call)
-  const afterEach = hook(jest, 'afterEach', call)
-  const beforeAll = hook(jest, 'beforeAll', call)
-  const afterAll = hook(jest, 'afterAll', call)
+  const jest = globalThis as JestGlobals & Record<symbol, unknown>
+  const handlers = jest[circusHandlers]
+  const bind = Array.isArray(handlers)
+    ? (runtime: Runtime, opened: Promise<TeardownFailure>) => {
+        listen(handlers as CircusHandler[], runtime, opened)
+      }
+    : hooksBinder(jest, call)
   const { runtime, created } = installRuntime(options, call)
   if (!created) return
-  const state = (): { currentTestName?: string; testPath?: string } =>
-    jest.expect?.getState?.() ?? {}
-  const testPath = state().testPath
+  const testPath = jest.expect?.getState?.().testPath
   // Open the file's scope now, so that what the test file tracks as it loads belongs to it.
   const opened = runtime.beginFile(
     testPath === undefined ? 'test file' : relative(process.cwd(), testPath),
   )
-  const budget = runtime.options.budget ?? defaults.budget
-  // afterAll may end three scopes: a test left open, the file, the worker.
-  const eachTimeout = Math.min(budget + hookSlackMs, maxTimeoutMs)
-  const allTimeout = Math.min(3 * budget + hookSlackMs, maxTimeoutMs)
-  let tests = 0
-  beforeAll(async () => {
-    raise(await opened)
-  }, eachTimeout)
-  beforeEach(() => {
-    tests++
-    runtime.beginTest(state().currentTestName ?? `test ${tests}`)
-  }, eachTimeout)
-  afterEach(async () => {
-    // Jest keeps the test's own error first and lists this one after it.
-    raise(await runtime.endTest())
-  }, eachTimeout)
-  afterAll(async () => {
-    // Jest reports an afterAll failure against the test file.
-    raise(await runtime.endWorker())
-  }, allTimeout)
+  bind(runtime, opened)
+}
+
+/**
+ * Binds the runtime to jest-circus's events. Its handler goes first, so that a cleanup's
+ * failure is among the test's errors before Jest reads them (for its status, its duration,
+ * and the result it reports as the test ends).
+ */
+function listen(
+  handlers: CircusHandler[],
+  runtime: Runtime,
+  opened: Promise<TeardownFailure>,
+): void {
+  const handler: CircusHandler = async (event, state) => {
+    switch (event.name) {
+      case 'run_start': {
+        const failure = await opened
+        if (failure !== undefined) state.unhandledErrors.push(forJest(failure))
+        break
+      }
+      // Dispatched for a test that runs (not for a skipped or todo one), before its
+      // `beforeEach` hooks, so what they track belongs to the test.
+      case 'test_started':
+        if (event.test !== undefined) runtime.beginTest(fullName(event.test))
+        break
+      // Dispatched after the test's `afterEach` hooks, whether it passed or not.
+      case 'test_done': {
+        const failure = await runtime.endTest()
+        // Jest keeps the test's own error first and lists this one after it.
+        if (failure !== undefined) event.test?.errors.push(forJest(failure))
+        break
+      }
+      // After the file's `afterAll` hooks. Jest reports these errors against the test file.
+      case 'run_finish': {
+        const failure = await runtime.endWorker()
+        if (failure !== undefined) state.unhandledErrors.push(forJest(failure))
+        break
+      }
+    }
+  }
+  handlers.unshift(handler)
+}
+
+/** A test's name as Jest prints it: its describe blocks' names, then its own. */
+function fullName(test: CircusTest): string {
+  const names = [test.name]
+  for (let block = test.parent; block !== undefined; block = block.parent) {
+    if (block.name !== rootBlockName) names.unshift(block.name)
+  }
+  return names.join(' ')
+}
+
+/** Binds the runtime to Jest's hook globals, for a runner other than jest-circus. */
+function hooksBinder(
+  jest: JestGlobals,
+  call: string,
+): (runtime: Runtime, opened: Promise<TeardownFailure>) => void {
+  const beforeEach = hook(jest, 'beforeEach', call)
+  const afterEach = hook(jest, 'afterEach', call)
+  const beforeAll = hook(jest, 'beforeAll', call)
+  const afterAll = hook(jest, 'afterAll', call)
+  return (runtime, opened) => {
+    const budget = runtime.options.budget ?? defaults.budget
+    // afterAll may end three scopes: a test left open, the file, the worker.
+    const eachTimeout = Math.min(budget + hookSlackMs, maxTimeoutMs)
+    const allTimeout = Math.min(3 * budget + hookSlackMs, maxTimeoutMs)
+    let tests = 0
+    beforeAll(async () => {
+      raise(await opened)
+    }, eachTimeout)
+    beforeEach(() => {
+      tests++
+      runtime.beginTest(jest.expect?.getState?.().currentTestName ?? `test ${tests}`)
+    }, eachTimeout)
+    afterEach(async () => {
+      raise(await runtime.endTest())
+    }, eachTimeout)
+    afterAll(async () => {
+      raise(await runtime.endWorker())
+    }, allTimeout)
+  }
 }
 
 function hook(
@@ -108,17 +196,22 @@ function hook(
 }
 
 function raise(failure: TeardownFailure): void {
-  if (failure === undefined) return
+  if (failure !== undefined) throw forJest(failure)
+}
+
+/**
+ * The failure, shaped for Jest's report. Jest takes an error's message to end where its first
+ * `at file:line:col` line starts; a CleanupError's stack has no frames, so Jest would keep one
+ * line of it as the message and print the rest as a stack. The frame it gets is where the
+ * first failed resource was tracked, as an absolute path: Jest shows the code there.
+ */
+function forJest(failure: Error): Error {
   if (failure instanceof CleanupError) {
-    // Jest takes an error's message to end where its first `at file:line:col` line starts; a
-    // CleanupError's stack has no frames, so Jest would keep one line of it as the message and
-    // print the rest as a stack. The frame it gets is where the first failed resource was
-    // tracked, as an absolute path: Jest shows the code there.
     const created = failure.errors.find((error) => error.resource.created !== undefined)
     if (created !== undefined) {
       const site = resolve(process.cwd(), String(created.resource.created))
       failure.stack = `${failure.name}: ${failure.message}\n    at ${site}`
     }
   }
-  throw failure
+  return failure
 }

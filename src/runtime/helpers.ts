@@ -3,6 +3,7 @@ import type { Fixture } from '../core/fixture-types.ts'
 import { scopeContext } from '../core/scope-context.ts'
 import type { DeferOptions, Scope, TrackOptions } from '../core/scope-types.ts'
 import { installed } from './runtime.ts'
+import { scopesOf } from './scope-tree.ts'
 
 /** What every scope offers helpers that act on the user's behalf (see `ScopeImpl.trackFrom`). */
 interface HelperTarget extends Scope {
@@ -20,7 +21,7 @@ function currentScopeFor(helper: string): Scope {
   if (fixtureScope !== undefined) return fixtureScope
   const runtime = installed.runtime
   if (runtime === undefined) throw new NoActiveScopeError(helper)
-  return runtime.current
+  return scopesOf(runtime).current
 }
 
 /**

@@ -1,93 +1,83 @@
 import { CleanupError } from '../core/errors.ts'
 import { processSingleton } from '../core/process-singleton.ts'
-import { createScope } from '../core/scope.ts'
-import type { Scope, ScopeOptions } from '../core/scope-types.ts'
+import type { Scope } from '../core/scope-types.ts'
 import type { CleanroomOptions } from './options.ts'
-
-/** What every scope (a `ScopeImpl` of some copy of cleanroom) offers the runtime. */
-interface ChildFactory {
-  createChild(options: ScopeOptions & { name: string }): Scope & ChildFactory
-  disposeIfEmpty(): boolean
-}
 
 /** What ending a scope produced: nothing, or the error to report where the runner shows it. */
 export type TeardownFailure = CleanupError | Error | undefined
 
 /**
- * The per-process lifecycle every adapter shares: one worker scope for the process, a file
- * scope per test file, a test scope per test, each a child of the one before. Adapters call
- * the `begin*`/`end*` methods from their runner's hooks and decide how a failure is raised.
+ * The scopes of a runtime, once something needed one: created by `scopesOf()` (in
+ * `scope-tree.ts`), which the helpers that track resources load. A test file that never
+ * tracks anything never loads the scope machinery, which under Jest, which loads modules
+ * afresh for every test file, is most of what installing cleanroom costs.
+ */
+export interface RuntimeScopes {
+  /** Disposes the running test's scope, or `scope` (a concurrent test's), if it was opened. */
+  endTest(scope?: Scope): Promise<TeardownFailure>
+  /** Disposes the file's scope, if it was opened. */
+  endFile(): Promise<TeardownFailure>
+  /** Disposes the worker scope. */
+  endWorker(): Promise<TeardownFailure>
+}
+
+/**
+ * The per-process lifecycle every adapter shares: which file and which test are running. Each
+ * level gets a scope (worker, file, test: each a child of the one before) the first time
+ * something is tracked at that level, and adapters call the `begin*`/`end*` methods from their
+ * runner's hooks and decide how a failure is raised.
  */
 export class Runtime {
   readonly options: CleanroomOptions
-  readonly worker: Scope
-  #file: Scope | undefined
-  #test: Scope | undefined
-  /** The running test's name, set before its scope exists: the scope opens on first use. */
+  /** The running file's name, while a file runs. */
+  #fileName: string | undefined
+  /** The running test's name, while a test runs. */
   #testName: string | undefined
   #allowedLeaks: string | undefined
+  #scopes: RuntimeScopes | undefined
 
   constructor(options: CleanroomOptions) {
     this.options = options
-    this.worker = createScope({
-      ...this.#scopeOptions(),
-      name: 'worker',
-      level: 'worker',
-    })
   }
 
-  #scopeOptions(): ScopeOptions {
-    const { timeout, budget, registry } = this.options
-    return {
-      ...(timeout === undefined ? {} : { timeout }),
-      ...(budget === undefined ? {} : { budget }),
-      ...(registry === undefined ? {} : { registry }),
-    }
+  /** The file running now, if any. */
+  get fileName(): string | undefined {
+    return this.#fileName
   }
 
-  /** The scope `track()` and friends use now: the test's, else the file's, else the worker's. */
-  get current(): Scope {
-    if (this.#test === undefined && this.#testName !== undefined) {
-      this.#test = this.#openTestScope(this.#testName)
-    }
-    return this.#test ?? this.#file ?? this.worker
+  /** The test running now, if any (its scope may not be open: it opens on first use). */
+  get testName(): string | undefined {
+    return this.#testName
   }
 
-  /** Whether a test is running (its scope may not be open yet). */
+  /** Whether a test is running. */
   get inTest(): boolean {
     return this.#testName !== undefined
   }
 
-  /** Opens the scope of a test file. A file still open (its end hook never ran) is ended first. */
+  /** The scopes, if any was ever needed. */
+  get scopes(): RuntimeScopes | undefined {
+    return this.#scopes
+  }
+
+  /** Called once, by `scopesOf()`, when something first needs a scope. */
+  attachScopes<Scopes extends RuntimeScopes>(scopes: Scopes): Scopes {
+    if (this.#scopes !== undefined) throw new Error('cleanroom: the runtime has scopes already')
+    this.#scopes = scopes
+    return scopes
+  }
+
+  /** Starts a test file. A file still open (its end hook never ran) is ended first. */
   async beginFile(name: string): Promise<TeardownFailure> {
-    const failure = this.#file === undefined ? undefined : await this.endFile()
-    this.#file = this.worker.child(`file ${name}`, { level: 'file' })
+    const failure = this.#fileName === undefined ? undefined : await this.endFile()
+    this.#fileName = name
     return failure
   }
 
-  /**
-   * Starts a test. Its scope opens the first time the test needs it (most tests track
-   * nothing, and then cost no scope at all); `endTest()` disposes it.
-   */
+  /** Starts a test; `endTest()` ends it. */
   beginTest(name: string): void {
     this.#allowedLeaks = undefined
-    this.#test = undefined
     this.#testName = name
-  }
-
-  /**
-   * Opens the scope of a test that runs concurrently with others (Vitest's `test.concurrent`)
-   * and returns it: the adapter makes it current for that test's code (through
-   * `scopeContext`) and ends it with `endTest(scope)`.
-   */
-  beginConcurrentTest(name: string): Scope {
-    return this.#openTestScope(name)
-  }
-
-  #openTestScope(name: string): Scope {
-    // Per test: straight to the internal constructor, the options being known good.
-    const parent = (this.#file ?? this.worker) as Scope & ChildFactory
-    return parent.createChild({ name: `test "${name}"`, level: 'test' })
   }
 
   /** Records that the running test may leave resources behind (used by leak detection). */
@@ -100,31 +90,27 @@ export class Runtime {
     return this.#allowedLeaks
   }
 
-  /** Ends a test: disposes `scope` (default: the running test's, if it was ever opened). */
-  endTest(scope: Scope | undefined = this.#test): Promise<TeardownFailure> {
-    if (scope === this.#test) {
-      this.#test = undefined
-      this.#testName = undefined
-    }
-    if (scope === undefined || (scope as Scope & ChildFactory).disposeIfEmpty()) {
-      return Promise.resolve(undefined)
-    }
-    return settle(scope)
+  /**
+   * Ends a test: disposes its scope, if it was ever opened. `scope` is the scope of a test that
+   * ran concurrently with others (Vitest's `test.concurrent`), which is not the running test.
+   */
+  endTest(scope?: Scope): Promise<TeardownFailure> {
+    if (scope === undefined) this.#testName = undefined
+    return this.#scopes?.endTest(scope) ?? Promise.resolve(undefined)
   }
 
-  /** Disposes the current file's scope (and a test scope left open, first). */
+  /** Ends the current file: disposes its scope (and a test scope left open, first). */
   async endFile(): Promise<TeardownFailure> {
     const testFailure = await this.endTest()
-    const scope = this.#file
-    this.#file = undefined
-    const fileFailure = scope === undefined ? undefined : await settle(scope)
+    this.#fileName = undefined
+    const fileFailure = await this.#scopes?.endFile()
     return combineFailures([testFailure, fileFailure])
   }
 
   /** Disposes everything: the process has finished its tests. */
   async endWorker(): Promise<TeardownFailure> {
     const fileFailure = await this.endFile()
-    return combineFailures([fileFailure, await settle(this.worker)])
+    return combineFailures([fileFailure, await this.#scopes?.endWorker()])
   }
 }
 
@@ -139,21 +125,6 @@ export function combineFailures(failures: readonly TeardownFailure[]): TeardownF
     present.flatMap((failure) => (failure instanceof CleanupError ? failure.errors : [failure])),
     `cleanroom: cleanups failed in ${present.length} scopes:\n${present.map((failure) => failure.message).join('\n')}`,
   )
-}
-
-/** Disposes `scope`; the failure, if any, comes back as a value, never as a rejection. */
-async function settle(scope: Scope): Promise<TeardownFailure> {
-  try {
-    await scope.dispose()
-    return undefined
-  } catch (error) {
-    if (error instanceof CleanupError) return error
-    // dispose() rejects only with a CleanupError: anything else is a fault of cleanroom's own.
-    return new Error(
-      `cleanroom failed while disposing scope "${scope.name}": ${String(error)}. This is a bug in cleanroom; please report it with this stack.`,
-      { cause: error },
-    )
-  }
 }
 
 interface Installed {

@@ -112,7 +112,10 @@ function expectTeardownOrder(run: SuiteRun): void {
   ])
   expect(withoutLoadLine(logOf(run, 'orders'))).toEqual([
     'worker fixture: registry opened',
+    'afterEach hook',
     'test: order deleted',
+    'afterEach hook',
+    'afterAll hook',
     'worker fixture: registry closed',
   ])
   expect(withoutLoadLine(logOf(run, 'teardown'))).toEqual(['file: module-level cleanup ran'])

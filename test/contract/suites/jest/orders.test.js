@@ -3,6 +3,10 @@ const { log, registry } = require('./fixtures')
 
 log(`loaded in process ${process.pid}, child of ${process.ppid}`)
 
+// The test file's own hooks run before cleanroom's teardown, and can use what it tracked.
+afterEach(() => log('afterEach hook'))
+afterAll(() => log('afterAll hook'))
+
 test('gets a worker fixture of its own', async () => {
   const orders = await use(registry)
   // users.test.js put its server's port in its registry: this file has a registry of its own.

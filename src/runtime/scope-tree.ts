@@ -1,0 +1,103 @@
+import { CleanupError } from '../core/errors.ts'
+import { createScope } from '../core/scope.ts'
+import type { Scope, ScopeOptions } from '../core/scope-types.ts'
+import type { Runtime, RuntimeScopes, TeardownFailure } from './runtime.ts'
+
+/** What every scope (a `ScopeImpl` of some copy of cleanroom) offers the runtime. */
+interface ChildFactory {
+  createChild(options: ScopeOptions & { name: string }): Scope & ChildFactory
+  disposeIfEmpty(): boolean
+}
+
+/**
+ * The scopes of a runtime: the worker's, the running file's, the running test's, each a child
+ * of the one before, each opened the first time something needs it.
+ */
+class ScopeTree implements RuntimeScopes {
+  readonly #runtime: Runtime
+  readonly #worker: Scope & ChildFactory
+  #file: (Scope & ChildFactory) | undefined
+  #test: Scope | undefined
+
+  constructor(runtime: Runtime) {
+    this.#runtime = runtime
+    const { timeout, budget, registry } = runtime.options
+    this.#worker = createScope({
+      ...(timeout === undefined ? {} : { timeout }),
+      ...(budget === undefined ? {} : { budget }),
+      ...(registry === undefined ? {} : { registry }),
+      name: 'worker',
+      level: 'worker',
+    }) as Scope & ChildFactory
+  }
+
+  /** The scope `track()` and friends use now: the test's, else the file's, else the worker's. */
+  get current(): Scope {
+    const testName = this.#runtime.testName
+    if (testName !== undefined) return (this.#test ??= this.#openTestScope(testName))
+    return this.#fileScope() ?? this.#worker
+  }
+
+  #fileScope(): (Scope & ChildFactory) | undefined {
+    const fileName = this.#runtime.fileName
+    if (this.#file === undefined && fileName !== undefined) {
+      this.#file = this.#worker.createChild({ name: `file ${fileName}`, level: 'file' })
+    }
+    return this.#file
+  }
+
+  /**
+   * Opens the scope of a test that runs concurrently with others (Vitest's `test.concurrent`)
+   * and returns it: the adapter makes it current for that test's code (through
+   * `scopeContext`) and ends it with `runtime.endTest(scope)`.
+   */
+  beginConcurrentTest(name: string): Scope {
+    return this.#openTestScope(name)
+  }
+
+  #openTestScope(name: string): Scope {
+    // Per test: straight to the internal constructor, the options being known good.
+    const parent = this.#fileScope() ?? this.#worker
+    return parent.createChild({ name: `test "${name}"`, level: 'test' })
+  }
+
+  endTest(scope: Scope | undefined = this.#test): Promise<TeardownFailure> {
+    if (scope === this.#test) this.#test = undefined
+    if (scope === undefined || (scope as Scope & ChildFactory).disposeIfEmpty()) {
+      return Promise.resolve(undefined)
+    }
+    return settle(scope)
+  }
+
+  async endFile(): Promise<TeardownFailure> {
+    const scope = this.#file
+    this.#file = undefined
+    return scope === undefined ? undefined : settle(scope)
+  }
+
+  endWorker(): Promise<TeardownFailure> {
+    return settle(this.#worker)
+  }
+}
+
+/** The scopes of `runtime`, created the first time something needs one. */
+export function scopesOf(runtime: Runtime): ScopeTree {
+  // Only scopesOf() attaches scopes: whichever copy of cleanroom (ESM or CommonJS build) did
+  // it, they are a ScopeTree, with this one's methods.
+  return (runtime.scopes as ScopeTree | undefined) ?? runtime.attachScopes(new ScopeTree(runtime))
+}
+
+/** Disposes `scope`; the failure, if any, comes back as a value, never as a rejection. */
+async function settle(scope: Scope): Promise<TeardownFailure> {
+  try {
+    await scope.dispose()
+    return undefined
+  } catch (error) {
+    if (error instanceof CleanupError) return error
+    // dispose() rejects only with a CleanupError: anything else is a fault of cleanroom's own.
+    return new Error(
+      `cleanroom failed while disposing scope "${scope.name}": ${String(error)}. This is a bug in cleanroom; please report it with this stack.`,
+      { cause: error },
+    )
+  }
+}
