@@ -71,6 +71,35 @@ export default tseslint.config(
     },
   },
   {
+    // leaks/ stands on core/ alone: the runtime and the adapters are above it.
+    files: ['src/leaks/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: frameworksAndDrivers,
+              message: 'src/leaks imports no test framework, driver or DI library.',
+            },
+            {
+              group: [
+                '**/state/*',
+                '**/memory/*',
+                '**/runtime/*',
+                '**/adapters/*',
+                '**/integrations/*',
+                '**/reporters/*',
+                '**/cli/*',
+              ],
+              message: 'Imports flow one way: src/leaks imports src/core only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
@@ -91,7 +120,16 @@ export default tseslint.config(
     files: ['test/contract/suites/jest/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: readonlyGlobals(['require', 'module', 'describe', 'test', 'expect', 'jest']),
+      globals: readonlyGlobals([
+        'require',
+        'module',
+        'describe',
+        'test',
+        'expect',
+        'jest',
+        'afterEach',
+        'afterAll',
+      ]),
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -2,6 +2,8 @@ export { createScope } from './core/scope.ts'
 export type { DeferOptions, Scope, ScopeOptions, TrackOptions } from './core/scope.ts'
 export { allowLeaks, currentScope, defer, track, use } from './runtime/helpers.ts'
 export type { CleanroomOptions } from './runtime/options.ts'
+export type { LeakIgnore, LeakMode, LeakOptions } from './leaks/options.ts'
+export type { LeakInfo, LeakKind } from './core/leak-info.ts'
 export { defineKind } from './core/kind.ts'
 export type { AnyKind, Kind, KindName, KindNameFor, KindSpec, ResourceKinds } from './core/kind.ts'
 export { createRegistry } from './core/registry.ts'
@@ -29,6 +31,7 @@ export {
   DisposeTimeoutError,
   DuplicateKindError,
   FixtureLevelError,
+  LeakError,
   NoActiveScopeError,
   ScopeClosedError,
   UnknownDependencyError,

@@ -16,7 +16,7 @@ export type CreationSite = Error
  * or the one frame kept is its own and the site is unknown.
  */
 const captureLimit = 1
-const framePattern = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/
+export const framePattern: RegExp = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?\s*$/
 
 /**
  * Captures where `api` (a public function or method of cleanroom) was called from: frames of
@@ -51,7 +51,7 @@ function findOwnRoot(): string | undefined {
   return undefined
 }
 
-function frameFile(frame: string): string | undefined {
+export function frameFile(frame: string): string | undefined {
   const match = framePattern.exec(frame)
   if (match?.[1] === undefined) return undefined
   const file = match[1]
@@ -59,7 +59,7 @@ function frameFile(frame: string): string | undefined {
 }
 
 /** Whether a stack frame's file belongs to the user, not to Node or to cleanroom. */
-function isUserFrame(file: string): boolean {
+export function isUserFrame(file: string): boolean {
   if (file.startsWith('node:') || !file.includes(sep)) return false
   if (ownRoot === null) ownRoot = findOwnRoot()
   return ownRoot === undefined || !file.startsWith(ownRoot)
@@ -87,7 +87,7 @@ export function formatCreationSite(site: CreationSite | undefined): string | und
   return result
 }
 
-function displayPath(file: string): string {
+export function displayPath(file: string): string {
   const fromCwd = relative(process.cwd(), file)
   return fromCwd.startsWith('..') ? file : fromCwd
 }

@@ -1,4 +1,5 @@
 import type { DisposeReport } from './report.ts'
+import type { LeakInfo } from './leak-info.ts'
 
 /**
  * Every cleanroom error carries the names of its class chain under this symbol, so that
@@ -479,5 +480,44 @@ export class NoActiveScopeError extends CleanroomError {
             'runner, create a scope with createScope() and call its methods instead.',
       'ERR_CLEANROOM_NO_ACTIVE_SCOPE',
     )
+  }
+}
+
+/**
+ * A test (or a file, or the run) left resources running after its teardown: timers,
+ * servers, sockets, child processes, worker threads, watchers, UDP sockets or message ports.
+ * `leaks` lists each, with where it was created when known. Raised by leak detection
+ * (`leaks: 'fail'`, the default) on the test that leaked, after its scope was disposed.
+ *
+ * @example
+ * ```ts
+ * import { LeakError } from 'cleanroom'
+ *
+ * function explain(error: unknown): void {
+ *   if (error instanceof LeakError) {
+ *     for (const leak of error.leaks) console.log(leak.description, leak.created)
+ *   }
+ * }
+ * ```
+ */
+export class LeakError extends CleanroomError {
+  /** What leaked, in the order found. */
+  declare readonly leaks: readonly LeakInfo[]
+  /** Who leaked: `test "name"`, `file path`, or `the run`. */
+  declare readonly owner: string
+
+  /**
+   * @param owner - the test, file or run that leaked
+   * @param leaks - what it left running
+   * @param message - the report, one line a resource
+   */
+  constructor(owner: string, leaks: readonly LeakInfo[], message: string) {
+    super(message, 'ERR_CLEANROOM_LEAK')
+    // Not enumerable: runners that print an error's own properties print the message alone.
+    Object.defineProperty(this, 'owner', { value: owner, enumerable: false })
+    Object.defineProperty(this, 'leaks', { value: leaks, enumerable: false })
+    // The detector's frames are no use to the reader: point where the first leak was created.
+    const created = leaks.find((leak) => leak.created !== undefined)?.created
+    this.stack = `${this.name}: ${this.message}${created === undefined ? '' : `\n    at ${created}`}`
   }
 }

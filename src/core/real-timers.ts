@@ -5,6 +5,7 @@ import { processSingleton } from './process-singleton.ts'
 export interface RealTimers {
   readonly setTimeout: typeof timers.setTimeout
   readonly clearTimeout: typeof timers.clearTimeout
+  readonly setImmediate: typeof timers.setImmediate
   readonly clearImmediate: typeof timers.clearImmediate
   /** `performance.now()`, which fake timers replace too. */
   readonly now: () => number
@@ -19,6 +20,7 @@ export interface RealTimers {
 export const realTimers: RealTimers = processSingleton('realTimers', () => ({
   setTimeout: timers.setTimeout,
   clearTimeout: timers.clearTimeout,
+  setImmediate: timers.setImmediate,
   clearImmediate: timers.clearImmediate,
   now: performance.now.bind(performance),
 }))

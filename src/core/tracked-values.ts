@@ -1,3 +1,4 @@
+import { processSingleton } from './process-singleton.ts'
 import type { Entry } from './entry.ts'
 
 /**
@@ -6,7 +7,9 @@ import type { Entry } from './entry.ts'
  * synchronous disposal): a disposed entry is a small tombstone, its value, scope and stack
  * dropped, kept only while the user keeps the value.
  */
-const trackedValues = new WeakMap<object, Entry>()
+// One map for every copy of cleanroom in the process (ESM and CommonJS builds): leak detection
+// asks it whether a resource is tracked, whichever copy tracked it.
+const trackedValues = processSingleton('trackedValues', () => new WeakMap<object, Entry>())
 
 export function isTrackable(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function'

@@ -1,4 +1,4 @@
-import { validateOptions, type CleanroomOptions } from './options.ts'
+import { resolveSettings, validateOptions, type CleanroomOptions } from './options.ts'
 import { installed, Runtime } from './runtime.ts'
 
 /**
@@ -13,6 +13,7 @@ export function installRuntime(
   call: string,
 ): { runtime: Runtime; created: boolean } {
   const valid = validateOptions(options, call)
+  const settings = resolveSettings(valid, process.env)
   const existing = installed.runtime
   if (existing !== undefined) {
     if (!sameOptions(existing.options, valid)) {
@@ -22,11 +23,17 @@ export function installRuntime(
     }
     return { runtime: existing, created: false }
   }
-  const runtime = new Runtime(valid)
+  const runtime = new Runtime(settings)
   installed.runtime = runtime
   return { runtime, created: true }
 }
 
 function sameOptions(a: CleanroomOptions, b: CleanroomOptions): boolean {
-  return a.timeout === b.timeout && a.budget === b.budget && a.registry === b.registry
+  return (
+    a.timeout === b.timeout &&
+    a.budget === b.budget &&
+    a.registry === b.registry &&
+    JSON.stringify(a.leaks) === JSON.stringify(b.leaks) &&
+    (typeof a.leaks !== 'object' || a.leaks === b.leaks || a.leaks.ignore === undefined)
+  )
 }

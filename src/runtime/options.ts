@@ -1,5 +1,14 @@
 import { isRegistry, type Registry } from '../core/registry.ts'
 import {
+  envFlag,
+  resolveLeakOptions,
+  validateLeakOptions,
+  type Environment,
+  type LeakMode,
+  type LeakOptions,
+  type ResolvedLeakOptions,
+} from '../leaks/options.ts'
+import {
   assertKnownKeys,
   assertOptionalDeadline,
   assertPlainObject,
@@ -17,9 +26,16 @@ export interface CleanroomOptions {
   budget?: number
   /** Where `track()` finds kinds. Default: `defaultRegistry`. */
   registry?: Registry
+  /**
+   * Leak detection: `'fail'` (the default) fails a test that leaves resources running after
+   * its teardown, `'warn'` prints the same report, `'off'` turns detection off; or the
+   * options in full. The `CLEANROOM_LEAKS` and `CLEANROOM_TRACE` environment variables
+   * override it.
+   */
+  leaks?: LeakMode | LeakOptions
 }
 
-const optionKeys = ['timeout', 'budget', 'registry'] as const
+const optionKeys = ['timeout', 'budget', 'registry', 'leaks'] as const
 
 /**
  * Checks `installCleanroom()` options: an unknown option or a wrong type is a `TypeError`
@@ -37,5 +53,31 @@ export function validateOptions(options: unknown, call: string): CleanroomOption
       `${call}: expected \`registry\` to be a registry from createRegistry(), got ${describeValue(o.registry)}`,
     )
   }
+  validateLeakOptions(o.leaks, call)
   return o
+}
+
+/** What the runtime runs with: the options, and the settings the environment may override. */
+export interface RuntimeSettings {
+  readonly options: CleanroomOptions
+  readonly leaks: ResolvedLeakOptions
+}
+
+/**
+ * The options with the `CLEANROOM_*` environment variables over them. An invalid value, or a
+ * variable for a feature this version does not have, is an error at install, never ignored.
+ * @throws {TypeError} on an invalid value
+ * @throws {Error} on `CLEANROOM_MEMORY` or `CLEANROOM_REPORT`, which this version cannot honour
+ */
+export function resolveSettings(options: CleanroomOptions, env: Environment): RuntimeSettings {
+  for (const name of ['CLEANROOM_MEMORY', 'CLEANROOM_REPORT']) {
+    const value = env[name]
+    if (name === 'CLEANROOM_MEMORY' && envFlag(env, name) === false) continue
+    if (value !== undefined && value !== '') {
+      throw new Error(
+        `${name}=${value}: this version of cleanroom has no ${name === 'CLEANROOM_MEMORY' ? 'memory checks' : 'run reports'}. Unset ${name}.`,
+      )
+    }
+  }
+  return { options, leaks: resolveLeakOptions(options.leaks, env) }
 }

@@ -1,7 +1,8 @@
 import { CleanupError } from '../core/errors.ts'
 import { processSingleton } from '../core/process-singleton.ts'
 import type { Scope } from '../core/scope-types.ts'
-import type { CleanroomOptions } from './options.ts'
+import { LeakDetector } from '../leaks/detect.ts'
+import type { CleanroomOptions, RuntimeSettings } from './options.ts'
 
 /** What ending a scope produced: nothing, or the error to report where the runner shows it. */
 export type TeardownFailure = CleanupError | Error | undefined
@@ -35,9 +36,14 @@ export class Runtime {
   #testName: string | undefined
   #allowedLeaks: string | undefined
   #scopes: RuntimeScopes | undefined
+  /** Leak detection, unless it is off. */
+  readonly #leaks: LeakDetector | undefined
+  /** Whether tests of the running file ran concurrently (their leaks are the file's). */
+  #concurrent = false
 
-  constructor(options: CleanroomOptions) {
-    this.options = options
+  constructor(settings: RuntimeSettings) {
+    this.options = settings.options
+    this.#leaks = settings.leaks.mode === 'off' ? undefined : new LeakDetector(settings.leaks)
   }
 
   /** The file running now, if any. */
@@ -71,6 +77,7 @@ export class Runtime {
   async beginFile(name: string): Promise<TeardownFailure> {
     const failure = this.#fileName === undefined ? undefined : await this.endFile()
     this.#fileName = name
+    this.#leaks?.beginFile()
     return failure
   }
 
@@ -78,6 +85,7 @@ export class Runtime {
   beginTest(name: string): void {
     this.#allowedLeaks = undefined
     this.#testName = name
+    this.#leaks?.beginTest()
   }
 
   /** Records that the running test may leave resources behind (used by leak detection). */
@@ -91,26 +99,40 @@ export class Runtime {
   }
 
   /**
-   * Ends a test: disposes its scope, if it was ever opened. `scope` is the scope of a test that
-   * ran concurrently with others (Vitest's `test.concurrent`), which is not the running test.
+   * Ends a test: disposes its scope, if it was ever opened, then checks it for leaks. `scope`
+   * is the scope of a test that ran concurrently with others (Vitest's `test.concurrent`),
+   * which is not the running test: its leaks are checked with the file's.
    */
-  endTest(scope?: Scope): Promise<TeardownFailure> {
-    if (scope === undefined) this.#testName = undefined
-    return this.#scopes?.endTest(scope) ?? Promise.resolve(undefined)
+  async endTest(scope?: Scope): Promise<TeardownFailure> {
+    if (scope !== undefined) {
+      this.#concurrent = true
+      return this.#scopes?.endTest(scope)
+    }
+    const name = this.#testName
+    this.#testName = undefined
+    const failure = await this.#scopes?.endTest()
+    if (name === undefined || this.#leaks === undefined) return failure
+    const leak = await this.#leaks.endTest(name, this.#allowedLeaks, this.#fileName)
+    return combineFailures([failure, leak])
   }
 
   /** Ends the current file: disposes its scope (and a test scope left open, first). */
   async endFile(): Promise<TeardownFailure> {
     const testFailure = await this.endTest()
+    const name = this.#fileName
     this.#fileName = undefined
     const fileFailure = await this.#scopes?.endFile()
-    return combineFailures([testFailure, fileFailure])
+    const concurrent = this.#concurrent
+    this.#concurrent = false
+    const leak = name === undefined ? undefined : await this.#leaks?.endFile(name, concurrent)
+    return combineFailures([testFailure, fileFailure, leak])
   }
 
-  /** Disposes everything: the process has finished its tests. */
+  /** Disposes everything, and checks the run for leaks: the process has finished its tests. */
   async endWorker(): Promise<TeardownFailure> {
     const fileFailure = await this.endFile()
-    return combineFailures([fileFailure, await this.#scopes?.endWorker()])
+    const workerFailure = await this.#scopes?.endWorker()
+    return combineFailures([fileFailure, workerFailure, await this.#leaks?.endRun()])
   }
 }
 

@@ -87,7 +87,10 @@ describe('installCleanroom from cleanroom/hooks', () => {
       'installCleanroom: expected `timeout` to be a positive number of milliseconds, got -1',
     )
     expect(() => install(runner, { leaks: 'fail', tiemout: 3 })).toThrow(
-      'installCleanroom: unknown option `leaks`. Known options: `timeout`, `budget`, `registry`',
+      'installCleanroom: unknown option `tiemout`. Known options: `timeout`, `budget`, `registry`, `leaks`',
+    )
+    expect(() => install(runner, { leaks: 'loud' })).toThrow(
+      "installCleanroom: expected `leaks` to be one of 'fail', 'warn', 'off', got \"loud\"",
     )
   })
 

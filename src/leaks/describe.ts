@@ -1,0 +1,121 @@
+import { Socket as UdpSocket } from 'node:dgram'
+import type { AddressInfo } from 'node:net'
+import type { LeakKind } from '../core/leak-info.ts'
+
+interface Described {
+  readonly kind: LeakKind
+  readonly description: string
+}
+
+/** The kind of a libuv resource type (`process.getActiveResourcesInfo()`), and its name. */
+const typeNames: Record<string, Described> = {
+  Timeout: { kind: 'timer', description: 'timer' },
+  TCPServerWrap: { kind: 'server', description: 'TCP server' },
+  TCPSocketWrap: { kind: 'socket', description: 'TCP socket' },
+  PipeServerWrap: { kind: 'server', description: 'pipe server' },
+  PipeWrap: { kind: 'socket', description: 'pipe' },
+  ProcessWrap: { kind: 'child-process', description: 'child process' },
+  FSEventWrap: { kind: 'fs-watcher', description: 'fs watcher' },
+  StatWatcher: { kind: 'fs-watcher', description: 'fs.watchFile() watcher' },
+  UDPWrap: { kind: 'udp-socket', description: 'UDP socket' },
+  MessagePort: { kind: 'message-port', description: 'message port' },
+  SignalWrap: { kind: 'other', description: 'process signal listener' },
+}
+
+/** A resource type cleanroom has no object for: its kind and a name for it. */
+export function describeType(type: string): Described {
+  return typeNames[type] ?? { kind: 'other', description: type }
+}
+
+/** The libuv handle inside a handle object (a server, a socket, a child process, …). */
+export function innerHandle(handle: object): object | undefined {
+  // A dgram socket's `_handle` getter is deprecated (DEP0112): read its state instead.
+  if (handle instanceof UdpSocket) return udpHandle(handle)
+  return (handle as { _handle?: object | null })._handle ?? undefined
+}
+
+/** The libuv type a handle object counts as in `process.getActiveResourcesInfo()`. */
+export function handleType(handle: object): string | undefined {
+  if (handle.constructor.name === 'MessagePort') return 'MessagePort'
+  switch (innerHandle(handle)?.constructor.name) {
+    case 'TCP':
+      return isServer(handle) ? 'TCPServerWrap' : 'TCPSocketWrap'
+    case 'Pipe':
+      return isServer(handle) ? 'PipeServerWrap' : 'PipeWrap'
+    case 'Process':
+      return 'ProcessWrap'
+    case 'FSEvent':
+      return 'FSEventWrap'
+    case 'StatWatcher':
+      return 'StatWatcher'
+    case 'UDP':
+      return 'UDPWrap'
+    default:
+      return undefined
+  }
+}
+
+function isServer(handle: object): boolean {
+  return typeof (handle as { listen?: unknown }).listen === 'function'
+}
+
+/** A dgram socket keeps its handle under a symbol of Node's: the state object holds it. */
+export function udpHandle(socket: object): object | undefined {
+  for (const key of Object.getOwnPropertySymbols(socket)) {
+    const state = (socket as Record<symbol, unknown>)[key]
+    const handle = (state as { handle?: { constructor: { name: string } } } | null)?.handle
+    if (typeof state === 'object' && handle?.constructor.name === 'UDP') return handle
+  }
+  return undefined
+}
+
+/** A timer as the code that created it reads: `setInterval(poll, 1000 ms)`. */
+export function describeTimer(timer: NodeJS.Timeout): string {
+  const t = timer as unknown as {
+    _idleTimeout?: number
+    _repeat?: number | null
+    _onTimeout?: { name?: string }
+  }
+  const callback = t._onTimeout?.name === '' ? 'anonymous' : (t._onTimeout?.name ?? 'anonymous')
+  const api = typeof t._repeat === 'number' ? 'setInterval' : 'setTimeout'
+  return `${api}(${callback}, ${String(t._idleTimeout ?? '?')} ms)`
+}
+
+/** A handle object as a leak report names it: `http server 127.0.0.1:53211`. */
+export function describeHandle(handle: object, type: string): string {
+  const h = handle as Record<string, unknown>
+  switch (type) {
+    case 'TCPServerWrap':
+    case 'PipeServerWrap': {
+      const address = (h.address as (() => AddressInfo | string | null) | undefined)?.call(handle)
+      const protocol =
+        '_connectionKey' in h && 'timeout' in h && 'requestTimeout' in h ? 'http ' : ''
+      return `${protocol}server ${formatAddress(address)}`
+    }
+    case 'TCPSocketWrap': {
+      const local = `${String(h.localAddress)}:${String(h.localPort)}`
+      const remote = `${String(h.remoteAddress)}:${String(h.remotePort)}`
+      return `socket ${local} → ${remote}`
+    }
+    case 'ProcessWrap': {
+      const file = typeof h.spawnfile === 'string' ? ` (${h.spawnfile})` : ''
+      return `child process ${String(h.pid)}${file}`
+    }
+    case 'UDPWrap': {
+      try {
+        return `UDP socket ${formatAddress((h.address as () => AddressInfo).call(handle))}`
+      } catch {
+        return 'UDP socket (not bound)'
+      }
+    }
+    default:
+      return describeType(type).description
+  }
+}
+
+function formatAddress(address: AddressInfo | string | null | undefined): string {
+  if (address === null || address === undefined) return '(not listening)'
+  if (typeof address === 'string') return address
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  return `${host}:${String(address.port)}`
+}
