@@ -154,4 +154,33 @@ export default tseslint.config(
     },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The leak contract suites: one CommonJS corpus (leaks-shared) that each runner's suite
+    // registers, as that runner's users write tests, with its globals (below).
+    files: ['test/contract/suites/leaks-*/**/*.js', 'test/contract/suites/leaks-*/**/*.cjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: {
+      sourceType: 'commonjs',
+      globals: readonlyGlobals([
+        'require',
+        'module',
+        '__dirname',
+        '__filename',
+        'process',
+        'setImmediate',
+        'setInterval',
+        'setTimeout',
+        'clearInterval',
+      ]),
+    },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['test/contract/suites/leaks-jest/**/*.js'],
+    languageOptions: { globals: readonlyGlobals(['test', 'beforeAll', 'afterAll']) },
+  },
+  {
+    files: ['test/contract/suites/leaks-mocha/**/*.cjs'],
+    languageOptions: { globals: readonlyGlobals(['describe', 'it', 'before', 'after']) },
+  },
 )

@@ -282,9 +282,12 @@ function identify(
     const wanted = type === undefined ? 0 : (left.get(type) ?? 0)
     if (type === undefined || wanted <= 0) continue
     left.set(type, wanted - 1)
-    // The process's own stdio streams open on first use: never a leak, never to be closed.
+    // The process's own stdio streams open on first use: never a leak, never to be closed. A
+    // socket a server accepted is the server's: it ends with the client, or with the server.
     const stdio = (handle as { _isStdio?: boolean })._isStdio === true
-    if (!pipes.has(handle) && !stdio && !owned(handle)) {
+    const server = (handle as { server?: unknown }).server
+    const accepted = typeof server === 'object' && server !== null
+    if (!pipes.has(handle) && !stdio && !accepted && !owned(handle)) {
       found.push({ type, resource: handle, count: 1 })
     }
   }

@@ -104,7 +104,8 @@ export function resolveLeakOptions(
   env: Environment,
 ): ResolvedLeakOptions {
   const o: LeakOptions = typeof value === 'object' ? value : { mode: value ?? 'fail' }
-  const envMode = env.CLEANROOM_LEAKS
+  // Empty is unset, as for CLEANROOM_TRACE.
+  const envMode = env.CLEANROOM_LEAKS === '' ? undefined : env.CLEANROOM_LEAKS
   if (envMode !== undefined && !(modes as readonly string[]).includes(envMode)) {
     throw new TypeError(
       `CLEANROOM_LEAKS: expected fail, warn or off, got ${JSON.stringify(envMode)}. Unset it or give one of those.`,

@@ -19,6 +19,18 @@ export interface SuiteRun {
   readonly durationMs: number
 }
 
+/** How to run a suite, beyond its command. */
+export interface SuiteOptions {
+  /** The Node binary that `node` in the command stands for; this one by default. */
+  readonly node?: string
+  /** The run is killed after this long (30 s by default), and `timedOut` set. */
+  readonly timeoutMs?: number
+  /** Environment variables added to the run's. */
+  readonly env?: Readonly<Record<string, string>>
+  /** Other folders of test/contract/suites whose files are copied into the project too. */
+  readonly with?: readonly string[]
+}
+
 /**
  * Runs `command` in a fresh project holding the suite `suite` (a folder of test/contract/suites)
  * and `node_modules/cleanroom` linked to this package: the built package, resolved through its
@@ -27,11 +39,13 @@ export interface SuiteRun {
 export async function runSuite(
   suite: string,
   command: readonly string[],
-  options: { node?: string; timeoutMs?: number } = {},
+  options: SuiteOptions = {},
 ): Promise<SuiteRun> {
   const project = mkdtempSync(join(tmpdir(), `cleanroom-contract-${suite}-`))
   try {
-    cpSync(new URL(`suites/${suite}/`, import.meta.url), project, { recursive: true })
+    for (const folder of [...(options.with ?? []), suite]) {
+      cpSync(new URL(`suites/${folder}/`, import.meta.url), project, { recursive: true })
+    }
     mkdirSync(join(project, 'node_modules'))
     symlinkSync(packageRoot, join(project, 'node_modules', 'cleanroom'), 'dir')
     const orderLog = join(project, 'order.log')
@@ -42,6 +56,7 @@ export async function runSuite(
         cwd: project,
         env: {
           ...process.env,
+          ...options.env,
           ORDER_LOG: orderLog,
           NODE_OPTIONS: '',
           FORCE_COLOR: '0',

@@ -63,6 +63,7 @@ describe('CLEANROOM_* environment overrides', () => {
     const traced = validateOptions({ leaks: { mode: 'fail', trace: true } }, call)
     expect(resolveSettings(traced, { CLEANROOM_TRACE: '0' }).leaks.trace).toBe(false)
     expect(resolveSettings(traced, { CLEANROOM_TRACE: '' }).leaks.trace).toBe(true)
+    expect(resolveSettings(options, { CLEANROOM_LEAKS: '' }).leaks.mode).toBe('warn')
   })
 
   it('refuses a value it cannot mean, naming the variable', () => {
