@@ -74,11 +74,25 @@ export function describeTimer(timer: NodeJS.Timeout): string {
   const t = timer as unknown as {
     _idleTimeout?: number
     _repeat?: number | null
-    _onTimeout?: { name?: string }
+    _onTimeout?: (...args: unknown[]) => unknown
   }
-  const callback = t._onTimeout?.name === '' ? 'anonymous' : (t._onTimeout?.name ?? 'anonymous')
+  const callback = describeCallback(t._onTimeout)
   const api = typeof t._repeat === 'number' ? 'setInterval' : 'setTimeout'
   return `${api}(${callback}, ${String(t._idleTimeout ?? '?')} ms)`
+}
+
+/** Longest source text of an anonymous callback a report shows. */
+const sourceLength = 40
+
+/**
+ * A timer's callback: its name, or for an anonymous one its source text, shortened (a
+ * library's `() => this.check()` says more than `anonymous`).
+ */
+function describeCallback(callback: ((...args: unknown[]) => unknown) | undefined): string {
+  if (typeof callback !== 'function') return 'anonymous'
+  if (callback.name !== '') return callback.name
+  const source = Function.prototype.toString.call(callback).replace(/\s+/g, ' ')
+  return source.length <= sourceLength ? source : `${source.slice(0, sourceLength - 1)}…`
 }
 
 /** A handle object as a leak report names it: `http server 127.0.0.1:53211`. */

@@ -62,7 +62,12 @@ interface Runner {
 
 const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`
 const timeoutMs = 15_000
-const options = (env: Record<string, string>) => ({ env, timeoutMs, with: ['leaks-shared'] })
+const options = (env: Record<string, string>) => ({
+  env,
+  timeoutMs,
+  with: ['leaks-shared'],
+  link: ['knex', 'better-sqlite3'],
+})
 
 const nodeTest: Runner = {
   title: `node:test with --import cleanroom/node-test/register (Node ${process.versions.node})`,
@@ -270,13 +275,15 @@ describe.each([nodeTest, vitest, jest, mocha])('leak detection under $title', (r
     if (trace) {
       it('shows where each leak was created: the line of the test or helper that created it', () => {
         const created = (name: string) => listed(results.failure(name))[0]?.created
+        // The one exception: knex's pool starts its reap interval inside tarn, in a promise
+        // callback, with no frame of the test's on the stack (and trace mode records no stack
+        // for promises). Its site is tarn's line; the report still names the interval.
+        const site = ({ site = '' }: Case) =>
+          site === 'knex'
+            ? expect.stringMatching(/node_modules\/tarn\/dist\/Pool\.js:\d+:\d+$/)
+            : expect.stringMatching(new RegExp(`^${siteLine(site)}:\\d+$`))
         expect(new Map(leaks.map(({ name }) => [name, created(name)]))).toEqual(
-          new Map(
-            leaks.map(({ name, site = '' }) => [
-              name,
-              expect.stringMatching(new RegExp(`^${siteLine(site)}:\\d+$`)),
-            ]),
-          ),
+          new Map(leaks.map((c) => [c.name, site(c)])),
         )
       })
     } else {

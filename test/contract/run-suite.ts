@@ -29,6 +29,8 @@ export interface SuiteOptions {
   readonly env?: Readonly<Record<string, string>>
   /** Other folders of test/contract/suites whose files are copied into the project too. */
   readonly with?: readonly string[]
+  /** Packages of this repository's node_modules linked into the project's (a user's installs). */
+  readonly link?: readonly string[]
 }
 
 /**
@@ -48,6 +50,13 @@ export async function runSuite(
     }
     mkdirSync(join(project, 'node_modules'))
     symlinkSync(packageRoot, join(project, 'node_modules', 'cleanroom'), 'dir')
+    for (const name of options.link ?? []) {
+      symlinkSync(
+        join(packageRoot, 'node_modules', name),
+        join(project, 'node_modules', name),
+        'dir',
+      )
+    }
     const orderLog = join(project, 'order.log')
     const [program = 'node', ...args] = command
     const started = performance.now()

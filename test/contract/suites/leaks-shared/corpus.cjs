@@ -10,6 +10,7 @@ const net = require('node:net')
 const { monitorEventLoopDelay } = require('node:perf_hooks')
 const { promisify } = require('node:util')
 const { MessageChannel, Worker } = require('node:worker_threads')
+const knex = require('knex')
 const { startPoller } = require('./helper.cjs')
 
 const log = (line) => fs.appendFileSync(process.env.ORDER_LOG, `${line}\n`)
@@ -165,6 +166,24 @@ const cases = [
   clean('uses crypto', async () => {
     crypto.randomBytes(32)
     await promisify(crypto.pbkdf2)('secret', 'salt', 1_000, 32, 'sha256')
+  }),
+  leak('leaks a knex pool on better-sqlite3', 'knex', async () => {
+    const db = knex({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    })
+    await db.raw('select 1') // site: knex
+    return 'setInterval(() => this.check(), 1000 ms)'
+  }),
+  clean('destroys its knex instance', async () => {
+    const db = knex({
+      client: 'better-sqlite3',
+      connection: { filename: ':memory:' },
+      useNullAsDefault: true,
+    })
+    await db.raw('select 1')
+    await db.destroy()
   }),
   clean('uses the file’s server', async () => {
     const body = await fetchText(fileServer.address().port)
