@@ -278,7 +278,7 @@ describe.each([nodeTest, vitest, jest, mocha])('leak detection under $title', (r
         // The one exception: knex's pool starts its reap interval inside tarn, in a promise
         // callback, with no frame of the test's on the stack (and trace mode records no stack
         // for promises). Its site is tarn's line; the report still names the interval.
-        const site = ({ site = '' }: Case) =>
+        const site = ({ site = '' }: Case): unknown =>
           site === 'knex'
             ? expect.stringMatching(/node_modules\/tarn\/dist\/Pool\.js:\d+:\d+$/)
             : expect.stringMatching(new RegExp(`^${siteLine(site)}:\\d+$`))
