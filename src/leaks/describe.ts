@@ -133,3 +133,21 @@ function formatAddress(address: AddressInfo | string | null | undefined): string
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   return `${host}:${String(address.port)}`
 }
+
+/**
+ * An idle keep-alive connection of an HTTP client's pool: an `http.Agent`'s free socket, or
+ * one of undici's (behind `fetch`). It closes by itself when the pool's keep-alive timeout
+ * (4 to 5 s) ends, so it is no leak of the test's, though it would keep the process alive
+ * that long.
+ */
+export function isIdleKeepAlive(socket: object): boolean {
+  const s = socket as { _httpMessage?: unknown; listenerCount?: (event: string) => number }
+  if (s._httpMessage === null && (s.listenerCount?.('free') ?? 0) > 0) return true
+  const marks = new Set(Object.getOwnPropertySymbols(socket).map((key) => key.description))
+  const writing = Object.getOwnPropertySymbols(socket).find((key) => key.description === 'writing')
+  return (
+    marks.has('client') &&
+    marks.has('parser') &&
+    (writing === undefined || (socket as Record<symbol, unknown>)[writing] !== true)
+  )
+}

@@ -10,7 +10,14 @@ import {
   logCreationsTo,
   type WorkerLike,
 } from './creations.ts'
-import { describeHandle, describeTimer, describeType, handleType, innerHandle } from './describe.ts'
+import {
+  describeHandle,
+  describeTimer,
+  describeType,
+  handleType,
+  innerHandle,
+  isIdleKeepAlive,
+} from './describe.ts'
 import { forceClose } from './force-close.ts'
 import { isIgnored, type ResolvedLeakOptions } from './options.ts'
 import { activeCounts, activeHandles, grown, plus, type Counts } from './probe.ts'
@@ -30,6 +37,8 @@ interface Found {
   readonly type: string
   readonly resource: object | undefined
   readonly count: number
+  /** A known lingerer (an idle keep-alive connection): it closes by itself, and is no leak. */
+  readonly lingering?: boolean
 }
 
 function baseline(): Baseline {
@@ -123,7 +132,16 @@ export class LeakDetector {
     note: string,
   ): Promise<Error | undefined> {
     try {
-      const found = await this.#find(base)
+      const all = await this.#find(base)
+      if (all.length === 0) return undefined
+      const found: Found[] = []
+      for (const leak of all) {
+        if (leak.lingering !== true) found.push(leak)
+        // Closed now rather than waited for (a pool's keep-alive lasts seconds), when allowed to.
+        else if (!(this.options.forceClose && forceClose(leak.resource as object, leak.type))) {
+          parent?.charged.set(leak.type, (parent.charged.get(leak.type) ?? 0) + 1)
+        }
+      }
       if (found.length === 0) return undefined
       const leaks = found.map((leak) => ({ ...leak, info: this.#describe(leak, file) }))
       const reported =
@@ -182,8 +200,10 @@ export class LeakDetector {
       if (more === undefined && workers.length === 0 && timers.length === 0) return []
       return identify(base, more ?? new Map<string, number>(), workers, timers)
     }
+    // Idle keep-alive connections are not waited for: they linger for seconds.
+    const settled = (found: readonly Found[]): boolean => found.every((leak) => leak.lingering)
     let found = look()
-    if (found.length === 0) return found
+    if (settled(found)) return found
     // Closed servers, watchers and ports stay listed until two setImmediate turns pass.
     await nextTurn()
     await nextTurn()
@@ -191,7 +211,7 @@ export class LeakDetector {
     for (let delay = 1; ; delay *= 2) {
       found = look()
       const left = this.options.grace - (realTimers.now() - started)
-      if (found.length === 0 || left <= 0) return found
+      if (settled(found) || left <= 0) return found
       await sleep(Math.min(delay, left))
     }
   }
@@ -287,9 +307,8 @@ function identify(
     const stdio = (handle as { _isStdio?: boolean })._isStdio === true
     const server = (handle as { server?: unknown }).server
     const accepted = typeof server === 'object' && server !== null
-    if (!pipes.has(handle) && !stdio && !accepted && !owned(handle)) {
-      found.push({ type, resource: handle, count: 1 })
-    }
+    if (pipes.has(handle) || stdio || accepted || owned(handle)) continue
+    found.push({ type, resource: handle, count: 1, lingering: isIdleKeepAlive(handle) })
   }
   for (const worker of workers) {
     if (!owned(worker)) found.push({ type: 'Worker', resource: worker, count: 1 })

@@ -1,5 +1,6 @@
 import diagnostics from 'node:diagnostics_channel'
 import { once } from 'node:events'
+import { Agent, createServer as createHttpServer, get } from 'node:http'
 import { createServer, type Server } from 'node:net'
 import { afterEach, describe, expect, it, vi } from 'vitest'
 // Internal: the runtime every adapter drives, with leak detection on, as adapters use it.
@@ -106,6 +107,36 @@ describe('leak detection', () => {
     expect(server.listening).toBe(true)
     expect(await runtime.endFile()).toBeUndefined()
     expect(server.listening).toBe(false)
+  })
+
+  it('passes a test whose HTTP client keeps an idle keep-alive connection, and closes it', async () => {
+    const server = createHttpServer((_, response) => response.end('ok')).listen(0, '127.0.0.1')
+    await once(server, 'listening')
+    const { port } = server.address() as { port: number }
+    const agent = new Agent({ keepAlive: true })
+    try {
+      const runtime = await start()
+      runtime.beginTest('keeps alive')
+      await new Promise<void>((resolve, reject) => {
+        get(`http://127.0.0.1:${String(port)}/`, { agent }, (response) => {
+          response.resume().on('end', resolve)
+        }).on('error', reject)
+      })
+      expect(await (await fetch(`http://127.0.0.1:${String(port)}/`)).text()).toBe('ok')
+      // Node unrefs a free keep-alive socket; one held ref'd must not fail the test either.
+      const idle = Object.values(agent.freeSockets).flat()
+      expect(idle).toHaveLength(1)
+      idle[0]?.ref()
+      const started = performance.now()
+      expect(await runtime.endTest()).toBeUndefined()
+      // Not waited for (it would linger for seconds), but closed.
+      expect(performance.now() - started).toBeLessThan(90)
+      expect(idle[0]?.destroyed).toBe(true)
+    } finally {
+      agent.destroy()
+      server.closeAllConnections()
+      server.close()
+    }
   })
 
   it('lets a test leak after allowLeaks(), and does not charge the file with it', async () => {
