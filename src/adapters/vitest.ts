@@ -11,7 +11,6 @@ import { defaults } from '../core/scope-options.ts'
 import type { CleanroomOptions } from '../runtime/options.ts'
 import { installRuntime } from '../runtime/install.ts'
 import { combineFailures, installed, type TeardownFailure } from '../runtime/runtime.ts'
-import { scopesOf } from '../runtime/scope-tree.ts'
 
 /** The test files (Vitest's `File` tasks) cleanroom's hooks are registered for. */
 const registered = processSingleton('vitestFiles', () => new WeakSet<object>())
@@ -81,8 +80,13 @@ export function installCleanroom(options?: CleanroomOptions): void {
     // A concurrent test gets its scope now, found through the async context by what it runs;
     // a sequential one through the runtime's current test, which spares the whole run the
     // cost of the async hooks such a context turns on under Node 20.
+    // The scope machinery is loaded only then: Vitest starts a process for each test file.
     const scope =
-      task.concurrent === true ? scopesOf(runtime).beginConcurrentTest(task.name) : undefined
+      task.concurrent === true
+        ? (await import('../runtime/scope-tree.ts'))
+            .scopesOf(runtime)
+            .beginConcurrentTest(task.name)
+        : undefined
     if (scope === undefined) runtime.beginTest(task.name)
     try {
       if (scope === undefined) await runTest()

@@ -1,4 +1,3 @@
-import { Socket as UdpSocket } from 'node:dgram'
 import type { AddressInfo } from 'node:net'
 import type { LeakKind } from '../core/leak-info.ts'
 
@@ -30,7 +29,7 @@ export function describeType(type: string): Described {
 /** The libuv handle inside a handle object (a server, a socket, a child process, …). */
 export function innerHandle(handle: object): object | undefined {
   // A dgram socket's `_handle` getter is deprecated (DEP0112): read its state instead.
-  if (handle instanceof UdpSocket) return udpHandle(handle)
+  if (isUdpSocket(handle)) return udpHandle(handle)
   return (handle as { _handle?: object | null })._handle ?? undefined
 }
 
@@ -57,6 +56,12 @@ export function handleType(handle: object): string | undefined {
 
 function isServer(handle: object): boolean {
   return typeof (handle as { listen?: unknown }).listen === 'function'
+}
+
+/** A `dgram.Socket`, by shape (importing `node:dgram` for `instanceof` costs every process). */
+function isUdpSocket(value: object): boolean {
+  const socket = value as { addMembership?: unknown; send?: unknown }
+  return typeof socket.addMembership === 'function' && typeof socket.send === 'function'
 }
 
 /** A dgram socket keeps its handle under a symbol of Node's: the state object holds it. */
