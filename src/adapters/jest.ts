@@ -111,31 +111,31 @@ function listen(
   runtime: Runtime,
   opened: Promise<TeardownFailure>,
 ): void {
-  const handler: CircusHandler = async (event, state) => {
+  const reportOnFile = (state: { unhandledErrors: unknown[] }) => (failure: TeardownFailure) => {
+    if (failure !== undefined) state.unhandledErrors.push(forJest(failure))
+  }
+  // Not an async function: jest-circus awaits the handler for every event of every test, and
+  // most are none of cleanroom's business.
+  const handler: CircusHandler = (event, state) => {
     switch (event.name) {
-      case 'run_start': {
-        const failure = await opened
-        if (failure !== undefined) state.unhandledErrors.push(forJest(failure))
-        break
-      }
+      case 'run_start':
+        return opened.then(reportOnFile(state))
       // Dispatched for a test that runs (not for a skipped or todo one), before its
       // `beforeEach` hooks, so what they track belongs to the test.
       case 'test_started':
         if (event.test !== undefined) runtime.beginTest(fullName(event.test))
-        break
+        return undefined
       // Dispatched after the test's `afterEach` hooks, whether it passed or not.
-      case 'test_done': {
-        const failure = await runtime.endTest()
-        // Jest keeps the test's own error first and lists this one after it.
-        if (failure !== undefined) event.test?.errors.push(forJest(failure))
-        break
-      }
+      case 'test_done':
+        return runtime.endTest().then((failure) => {
+          // Jest keeps the test's own error first and lists this one after it.
+          if (failure !== undefined) event.test?.errors.push(forJest(failure))
+        })
       // After the file's `afterAll` hooks. Jest reports these errors against the test file.
-      case 'run_finish': {
-        const failure = await runtime.endWorker()
-        if (failure !== undefined) state.unhandledErrors.push(forJest(failure))
-        break
-      }
+      case 'run_finish':
+        return runtime.endWorker().then(reportOnFile(state))
+      default:
+        return undefined
     }
   }
   handlers.unshift(handler)

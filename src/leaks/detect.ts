@@ -20,12 +20,13 @@ import {
 } from './describe.ts'
 import { forceClose } from './force-close.ts'
 import { isIgnored, type ResolvedLeakOptions } from './options.ts'
-import { activeCounts, activeHandles, grown, plus, type Counts } from './probe.ts'
+import { activeHandles, countTypes, grown, plus, type Counts } from './probe.ts'
 import { hasOwnFrame, leakSite } from './site.ts'
 
 /** What was running when a test, a file or the run began, and what it created since. */
 interface Baseline {
-  readonly counts: Counts
+  /** The active resources' types, as `process.getActiveResourcesInfo()` listed them. */
+  readonly types: readonly string[]
   readonly handles: ReadonlySet<object>
   readonly log: CreationLog
   /** Leaks of its children left running (allowed, ignored, or not closable): not its own. */
@@ -41,13 +42,16 @@ interface Found {
   readonly lingering?: boolean
 }
 
-function baseline(): Baseline {
-  return {
-    counts: activeCounts(),
-    handles: new Set(activeHandles()),
-    log: new CreationLog(),
-    charged: new Map(),
-  }
+/** The handle objects, with the resource types listed when they were taken. */
+interface HandleSnapshot {
+  readonly types: readonly string[]
+  readonly handles: ReadonlySet<object>
+}
+
+function sameTypes(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false
+  for (let index = 0; index < a.length; index++) if (a[index] !== b[index]) return false
+  return true
 }
 
 /**
@@ -62,21 +66,36 @@ export class LeakDetector {
   readonly #run: Baseline
   #file: Baseline | undefined
   #test: Baseline | undefined
+  /**
+   * The handle objects last listed. A test's baseline reuses them while the active resources
+   * are the same as then, as from one test to the next they nearly always are: listing them
+   * for every test costs more than the rest of the check.
+   */
+  #snapshot: HandleSnapshot | undefined
 
   constructor(options: ResolvedLeakOptions) {
     this.options = options
     this.#sources = new CreationSources(options.trace)
-    this.#run = baseline()
+    this.#run = this.#baseline()
     logCreationsTo(this.#run.log)
   }
 
+  #baseline(): Baseline {
+    const types = process.getActiveResourcesInfo()
+    let snapshot = this.#snapshot
+    if (snapshot === undefined || !sameTypes(snapshot.types, types)) {
+      snapshot = this.#snapshot = { types, handles: new Set(activeHandles()) }
+    }
+    return { types, handles: snapshot.handles, log: new CreationLog(), charged: new Map() }
+  }
+
   beginFile(): void {
-    this.#file = baseline()
+    this.#file = this.#baseline()
     logCreationsTo(this.#file.log)
   }
 
   beginTest(): void {
-    this.#test = baseline()
+    this.#test = this.#baseline()
     logCreationsTo(this.#test.log)
   }
 
@@ -190,9 +209,14 @@ export class LeakDetector {
 
   /** What `base` left running, once what is closing had its chance to close. */
   async #find(base: Baseline): Promise<Found[]> {
-    const expected = plus(base.counts, base.charged)
+    let expected: Counts | undefined
     const look = (): Found[] => {
-      const more = grown(expected, activeCounts())
+      const now = process.getActiveResourcesInfo()
+      // What a clean test nearly always finds: the very same list.
+      const same = base.charged.size === 0 && sameTypes(base.types, now)
+      const more = same
+        ? undefined
+        : grown((expected ??= plus(countTypes(base.types), base.charged)), countTypes(now))
       const workers = liveWorkers(base.log.workers)
       // The timers it created and left pending are its own leaks (the runner's own timers,
       // which come and go meanwhile, are not counted).

@@ -12,10 +12,10 @@ export type Counts = ReadonlyMap<string, number>
  */
 const uncounted = new Set(['Immediate', 'FSReqCallback', 'FSReqPromise', 'TTYWrap', 'Timeout'])
 
-/** Counts the active resources by type. */
-export function activeCounts(): Counts {
+/** Counts resources by type, from a list `process.getActiveResourcesInfo()` gave. */
+export function countTypes(types: readonly string[]): Counts {
   const counts = new Map<string, number>()
-  for (const type of process.getActiveResourcesInfo()) {
+  for (const type of types) {
     if (!uncounted.has(type)) counts.set(type, (counts.get(type) ?? 0) + 1)
   }
   return counts
