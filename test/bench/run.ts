@@ -1,6 +1,7 @@
 import { availableParallelism, cpus } from 'node:os'
 import { formatTable, verdict } from './format-table.ts'
 import { runHeap } from './heap.ts'
+import { runLeakCheck } from './leak-check.ts'
 import { runParallel } from './parallel.ts'
 import { runRunnerOverhead } from './runner-overhead.ts'
 import type { TargetCheck } from './target.ts'
@@ -20,6 +21,7 @@ const checks: TargetCheck[] = [
   ...(await runTrackDispose()).checks,
   ...(await runHeap()).checks,
   ...(await runParallel()).checks,
+  ...(await runLeakCheck()).checks,
   ...runRunnerOverhead().checks,
 ]
 

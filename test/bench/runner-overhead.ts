@@ -9,17 +9,31 @@ import { median } from './median.ts'
 import type { TargetCheck } from './target.ts'
 
 /**
- * What installing cleanroom with its defaults costs a real test run: a 2,000-test suite (20 files
- * of 100 tests, one `await` each) under Vitest and under Jest, the plain runner against the
- * runner with cleanroom's one-line install, interleaved in one process run; wall time of the
- * whole CLI run, median of `runs`.
+ * What installing cleanroom costs a real test run: a 2,000-test suite (20 files of 100 tests,
+ * one `await` each) under Vitest and under Jest, the plain runner against the runner with
+ * cleanroom's one-line install (leak detection on, its default), the same with trace mode
+ * (`CLEANROOM_TRACE=1`), and, for comparison, the runner's own leak detection (Jest's
+ * `--detectOpenHandles`, Vitest's `--detectAsyncLeaks`) without cleanroom. Every round runs
+ * every configuration once (interleaved); wall time of the whole CLI run, median of `runs`.
  */
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
 const files = 20
 const testsPerFile = 100
 const runs = 7
-const targetRatio = 1.1
+
+interface Configuration {
+  /** How the row reads, e.g. `cleanroom defaults (leaks 'fail')`. */
+  readonly label: string
+  /** Which project it runs: the plain one, or the one with cleanroom's one-line install. */
+  readonly withCleanroom: boolean
+  /** Arguments added to the runner's own. */
+  readonly args: readonly string[]
+  /** Environment variables for this configuration, over the common ones. */
+  readonly env: Readonly<Record<string, string>>
+  /** The bound on its median over the plain runner's; none for a comparison row. */
+  readonly targetRatio?: number
+}
 
 interface Runner {
   readonly name: string
@@ -28,7 +42,27 @@ interface Runner {
   readonly args: readonly string[]
   readonly testFile: (index: number) => { name: string; text: string }
   readonly config: (withCleanroom: boolean) => { name: string; text: string }
+  /** The runner's own leak detection, without cleanroom: a comparison row. */
+  readonly ownDetection: Configuration
 }
+
+const plain: Configuration = { label: 'plain', withCleanroom: false, args: [], env: {} }
+const cleanroomConfigurations: readonly Configuration[] = [
+  {
+    label: "cleanroom defaults (leaks 'fail')",
+    withCleanroom: true,
+    args: [],
+    env: {},
+    targetRatio: 1.1,
+  },
+  {
+    label: 'cleanroom, CLEANROOM_TRACE=1',
+    withCleanroom: true,
+    args: [],
+    env: { CLEANROOM_TRACE: '1' },
+    targetRatio: 1.3,
+  },
+]
 
 const body = (style: 'esm' | 'cjs') =>
   [
@@ -53,6 +87,13 @@ const runners: readonly Runner[] = [
       name: 'vitest.config.mjs',
       text: `export default { test: { include: ['*.test.mjs']${withCleanroom ? ", setupFiles: ['cleanroom/vitest/setup']" : ''} } }\n`,
     }),
+    // `vitest run --help` lists it as `--detectAsyncLeaks` (`--detect-async-leaks` is the same).
+    ownDetection: {
+      label: 'plain --detectAsyncLeaks',
+      withCleanroom: false,
+      args: ['--detectAsyncLeaks'],
+      env: {},
+    },
   },
   {
     name: 'Jest',
@@ -63,6 +104,12 @@ const runners: readonly Runner[] = [
       name: 'jest.config.cjs',
       text: `module.exports = { testEnvironment: 'node', testMatch: ['**/*.test.js']${withCleanroom ? ", setupFilesAfterEnv: ['cleanroom/jest/setup']" : ''} }\n`,
     }),
+    ownDetection: {
+      label: 'plain --detectOpenHandles',
+      withCleanroom: false,
+      args: ['--detectOpenHandles'],
+      env: {},
+    },
   },
 ]
 
@@ -90,89 +137,128 @@ function createProject(runner: Runner, withCleanroom: boolean): string {
   return dir
 }
 
+/**
+ * This process's environment without cleanroom's own variables (a `CLEANROOM_TRACE` set in the
+ * shell would turn every cleanroom row into trace mode), and with the runners' CI settings.
+ */
+function baseEnv(): NodeJS.ProcessEnv {
+  const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('CLEANROOM_'))
+  return { ...Object.fromEntries(inherited), CI: 'true', NO_COLOR: '1' }
+}
+
 /** Runs the suite once; returns the wall time in ms, or throws when the run failed. */
-function runOnce(runner: Runner, dir: string): number {
+function runOnce(runner: Runner, configuration: Configuration, dir: string): number {
   const started = performance.now()
   const result = spawnSync(
     process.execPath,
-    [join(packageRoot, 'node_modules', runner.bin), ...runner.args],
+    [join(packageRoot, 'node_modules', runner.bin), ...runner.args, ...configuration.args],
     {
       cwd: dir,
       encoding: 'utf8',
-      env: { ...process.env, CI: 'true', NO_COLOR: '1' },
+      env: { ...baseEnv(), ...configuration.env },
       timeout: 300_000,
     },
   )
   const elapsed = performance.now() - started
+  const name = `${runner.name}, ${configuration.label}`
   if (result.status !== 0) {
     throw new Error(
-      `${runner.name} run failed (${String(result.status)}):\n${result.stdout}\n${result.stderr}`,
+      `${name}: run failed (${String(result.status)}):\n${result.stdout}\n${result.stderr}`,
     )
   }
   const summary = `${result.stdout}\n${result.stderr}`
   const expected = String(files * testsPerFile)
   if (!summary.includes(expected)) {
-    throw new Error(`${runner.name} did not report ${expected} tests:\n${summary}`)
+    throw new Error(`${name}: did not report ${expected} tests:\n${summary}`)
   }
   return elapsed
 }
 
 export interface OverheadRow {
   readonly runner: string
-  readonly plainMs: number
-  readonly cleanroomMs: number
+  readonly configuration: string
+  readonly ms: number
+  /** Median of this configuration over the plain runner's median. */
   readonly ratio: number
+  readonly targetRatio: number | undefined
 }
 
 export function runRunnerOverhead(): { rows: OverheadRow[]; checks: TargetCheck[] } {
+  const started = performance.now()
   console.log(
-    `\n## runner overhead: ${files * testsPerFile} tests (${files} files × ${testsPerFile}, one await each), plain vs cleanroom's one-line install, median of ${runs} interleaved runs\n`,
+    `\n## runner overhead: ${files * testsPerFile} tests (${files} files × ${testsPerFile}, one await each), plain vs cleanroom's one-line install (leak detection on by default, and with CLEANROOM_TRACE=1) vs the runner's own leak detection, median of ${runs} interleaved runs\n`,
   )
   const rows: OverheadRow[] = []
   for (const runner of runners) {
-    const plain = createProject(runner, false)
-    const installed = createProject(runner, true)
+    const configurations = [plain, ...cleanroomConfigurations, runner.ownDetection]
+    const projects = {
+      plain: createProject(runner, false),
+      installed: createProject(runner, true),
+    }
+    const dirOf = (configuration: Configuration): string =>
+      configuration.withCleanroom ? projects.installed : projects.plain
     try {
-      runOnce(runner, plain)
-      runOnce(runner, installed)
-      const plainTimes: number[] = []
-      const cleanroomTimes: number[] = []
+      // One warm-up of each, then `runs` rounds, each running every configuration once.
+      for (const configuration of configurations)
+        runOnce(runner, configuration, dirOf(configuration))
+      const times = configurations.map((): number[] => [])
       for (let run = 0; run < runs; run++) {
-        plainTimes.push(runOnce(runner, plain))
-        cleanroomTimes.push(runOnce(runner, installed))
+        configurations.forEach((configuration, index) => {
+          times[index]?.push(runOnce(runner, configuration, dirOf(configuration)))
+        })
       }
-      const plainMs = median(plainTimes)
-      const cleanroomMs = median(cleanroomTimes)
-      rows.push({ runner: runner.name, plainMs, cleanroomMs, ratio: cleanroomMs / plainMs })
+      const medians = times.map((samples) => median(samples))
+      const plainMs = medians[0] as number
+      configurations.forEach((configuration, index) => {
+        const ms = medians[index] as number
+        rows.push({
+          runner: runner.name,
+          configuration: configuration.label,
+          ms,
+          ratio: ms / plainMs,
+          targetRatio: configuration.targetRatio,
+        })
+      })
     } finally {
-      rmSync(plain, { recursive: true, force: true })
-      rmSync(installed, { recursive: true, force: true })
+      rmSync(projects.plain, { recursive: true, force: true })
+      rmSync(projects.installed, { recursive: true, force: true })
     }
   }
   console.log(
     formatTable(
       [
         { title: 'runner' },
-        { title: 'plain ms', align: 'right' },
-        { title: 'cleanroom ms', align: 'right' },
-        { title: 'ratio', align: 'right' },
-        { title: `≤ ${targetRatio}` },
+        { title: 'configuration' },
+        { title: 'median ms', align: 'right' },
+        { title: '× plain', align: 'right' },
+        { title: 'target' },
+        { title: 'verdict' },
       ],
       rows.map((row) => [
         row.runner,
-        row.plainMs.toFixed(0),
-        row.cleanroomMs.toFixed(0),
+        row.configuration,
+        row.ms.toFixed(0),
         row.ratio.toFixed(3),
-        verdict(row.ratio <= targetRatio),
+        row.targetRatio === undefined ? '' : `≤ ${row.targetRatio}`,
+        row.targetRatio === undefined ? '' : verdict(row.ratio <= row.targetRatio),
       ]),
     ),
   )
-  const checks = rows.map((row) => ({
-    name: `runner overhead: ${row.runner}, cleanroom defaults / plain`,
-    measured: `${row.ratio.toFixed(3)} (${row.cleanroomMs.toFixed(0)} / ${row.plainMs.toFixed(0)} ms)`,
-    target: `≤ ${targetRatio}`,
-    pass: row.ratio <= targetRatio,
-  }))
+  console.log(`\nrunner overhead: ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  const plainMsOf = (runner: string): number =>
+    rows.find((row) => row.runner === runner && row.configuration === plain.label)?.ms ?? NaN
+  const checks = rows.flatMap((row) =>
+    row.targetRatio === undefined
+      ? []
+      : [
+          {
+            name: `runner overhead: ${row.runner}, ${row.configuration} / plain`,
+            measured: `${row.ratio.toFixed(3)} (${row.ms.toFixed(0)} / ${plainMsOf(row.runner).toFixed(0)} ms)`,
+            target: `≤ ${row.targetRatio}`,
+            pass: row.ratio <= row.targetRatio,
+          },
+        ],
+  )
   return { rows, checks }
 }
 
