@@ -11,6 +11,18 @@ const { monitorEventLoopDelay } = require('node:perf_hooks')
 const { promisify } = require('node:util')
 const { MessageChannel, Worker } = require('node:worker_threads')
 const knex = require('knex')
+
+// CI's Node 24 run passes a better-sqlite3 binary built for it (node_modules holds Node 20's).
+const sqlite = {
+  client: 'better-sqlite3',
+  connection: {
+    filename: ':memory:',
+    options: process.env.BETTER_SQLITE3_BINDING
+      ? { nativeBinding: process.env.BETTER_SQLITE3_BINDING }
+      : {},
+  },
+  useNullAsDefault: true,
+}
 const { startPoller } = require('./helper.cjs')
 
 const log = (line) => fs.appendFileSync(process.env.ORDER_LOG, `${line}\n`)
@@ -168,20 +180,12 @@ const cases = [
     await promisify(crypto.pbkdf2)('secret', 'salt', 1_000, 32, 'sha256')
   }),
   leak('leaks a knex pool on better-sqlite3', 'knex', async () => {
-    const db = knex({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    })
+    const db = knex(sqlite)
     await db.raw('select 1') // site: knex
     return 'setInterval(() => this.check(), 1000 ms)'
   }),
   clean('destroys its knex instance', async () => {
-    const db = knex({
-      client: 'better-sqlite3',
-      connection: { filename: ':memory:' },
-      useNullAsDefault: true,
-    })
+    const db = knex(sqlite)
     await db.raw('select 1')
     await db.destroy()
   }),
