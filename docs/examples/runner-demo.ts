@@ -1,6 +1,7 @@
 // `npm run demo`, part two: the example suite in docs/examples/users-suite run under node:test
 // with cleanroom installed by its one line, as a user runs it. One test's cleanup fails on
-// purpose: cleanroom must fail that test, with the cleanup's label and line, and no other.
+// purpose, and another leaves an interval running: cleanroom must fail those two, naming the
+// cleanup and the interval, and no other.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 
@@ -18,14 +19,16 @@ const run = spawnSync(process.execPath, command, { cwd: suite, encoding: 'utf8',
 const output = `${run.stdout}${run.stderr}`
 process.stdout.write(output)
 
-// The run is meant to fail exactly one test, the one whose cleanup throws.
+// The run is meant to fail exactly two tests: the one whose cleanup throws, the one that leaks.
 const expected = [
   /✔ creates a user/,
   /✔ lists users/,
   /✖ writes an audit log whose cleanup fails/,
   /"flush audit log" \(created at users\.test\.mjs:\d+:\d+\): Error: the audit log could not be flushed/,
+  /✖ forgets to stop its sync job/,
+  /test "forgets to stop its sync job" left 1 resource running:\n\s+- setInterval\(syncUsers, 1000 ms\)/,
   /✔ still runs after a failed teardown/,
-  /ℹ fail 1/,
+  /ℹ fail 2/,
 ]
 const missing = expected.filter((pattern) => !pattern.test(output))
 if (run.status !== 1 || missing.length > 0) {
@@ -34,6 +37,6 @@ if (run.status !== 1 || missing.length > 0) {
   process.exitCode = 1
 } else {
   console.log(
-    '\nAs designed: the one test whose cleanup threw failed, with the cleanup named and located;\nthe tests after it ran, and every resource was released in order.',
+    '\nAs designed: the test whose cleanup threw failed, with the cleanup named and located; the\ntest that left its sync job running failed, with the interval named (and cleared); the tests\nafter them ran, and every resource was released in order.',
   )
 }

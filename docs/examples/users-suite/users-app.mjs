@@ -31,5 +31,7 @@ export function createUsersServer(store) {
 }
 
 export function startSyncJob(store, onSync) {
-  return setInterval(() => onSync(store.list().length), 1_000)
+  return setInterval(function syncUsers() {
+    onSync(store.list().length)
+  }, 1_000)
 }

@@ -61,6 +61,11 @@ test('writes an audit log whose cleanup fails', async () => {
   )
 })
 
+test('forgets to stop its sync job', async () => {
+  // Neither tracked nor cleared: cleanroom fails this test for it, names it, and clears it.
+  startSyncJob(await use(store), () => {})
+})
+
 test('still runs after a failed teardown', async () => {
   const url = await use(api)
   assert.equal((await call(url, 'GET')).length, 1)
