@@ -117,7 +117,7 @@ export default tseslint.config(
   },
   {
     // The Jest contract suite is written as Jest users write it: CommonJS, with Jest's globals.
-    files: ['test/contract/suites/jest/**/*.js'],
+    files: ['test/contract/suites/jest/**/*.js', 'test/contract/suites/jest-hooks/**/*.js'],
     languageOptions: {
       sourceType: 'commonjs',
       globals: readonlyGlobals([
