@@ -2,7 +2,7 @@
 // test file's global, so cleanroom/jest registers Jest's hooks instead.
 const { appendFileSync } = require('node:fs')
 
-delete globalThis[Symbol.for('EVENT_HANDLERS')]
+Reflect.deleteProperty(globalThis, Symbol.for('EVENT_HANDLERS'))
 appendFileSync(
   process.env.ORDER_LOG,
   `event handlers hidden: ${String(!(Symbol.for('EVENT_HANDLERS') in globalThis))}\n`,
