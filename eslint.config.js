@@ -117,7 +117,11 @@ export default tseslint.config(
   },
   {
     // The Jest contract suite is written as Jest users write it: CommonJS, with Jest's globals.
-    files: ['test/contract/suites/jest/**/*.js', 'test/contract/suites/jest-hooks/**/*.js'],
+    files: [
+      'test/contract/suites/jest/**/*.js',
+      'test/contract/suites/jest-hooks/**/*.js',
+      'test/contract/suites/jest-report/**/*.js',
+    ],
     languageOptions: {
       sourceType: 'commonjs',
       globals: readonlyGlobals([

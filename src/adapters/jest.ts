@@ -1,5 +1,5 @@
 import { relative, resolve } from 'node:path'
-import { CleanupError } from '../core/errors.ts'
+import { CleanupError, LeakError } from '../core/errors.ts'
 import { defaults } from '../core/scope-options.ts'
 import type { CleanroomOptions } from '../runtime/options.ts'
 import { installRuntime } from '../runtime/install.ts'
@@ -24,6 +24,8 @@ interface CircusBlock {
 }
 interface CircusTest extends CircusBlock {
   errors: unknown[]
+  /** Captured where the test was declared (jest-circus keeps it to point at the test). */
+  asyncError?: Error
 }
 /** A jest-circus event, as its event handlers receive it (the ones the adapter handles). */
 interface CircusEvent {
@@ -129,7 +131,7 @@ function listen(
       case 'test_done':
         return runtime.endTest().then((failure) => {
           // Jest keeps the test's own error first and lists this one after it.
-          if (failure !== undefined) event.test?.errors.push(forJest(failure))
+          if (failure !== undefined) event.test?.errors.push(forJest(failure, event.test))
         })
       // After the file's `afterAll` hooks. Jest reports these errors against the test file.
       case 'run_finish':
@@ -201,17 +203,35 @@ function raise(failure: TeardownFailure): void {
 
 /**
  * The failure, shaped for Jest's report. Jest takes an error's message to end where its first
- * `at file:line:col` line starts; a CleanupError's stack has no frames, so Jest would keep one
- * line of it as the message and print the rest as a stack. The frame it gets is where the
- * first failed resource was tracked, as an absolute path: Jest shows the code there.
+ * `at file:line:col` line starts, and with no such line keeps only the first line as the message.
+ * cleanroom's errors carry no frames of their own machinery, so the one frame they get is where
+ * the first failed or leaked resource was created, or else where the test was declared, as an
+ * absolute path: Jest shows the code there.
  */
-function forJest(failure: Error): Error {
-  if (failure instanceof CleanupError) {
-    const created = failure.errors.find((error) => error.resource.created !== undefined)
-    if (created !== undefined) {
-      const site = resolve(process.cwd(), String(created.resource.created))
-      failure.stack = `${failure.name}: ${failure.message}\n    at ${site}`
-    }
+function forJest(failure: Error, test?: CircusTest): Error {
+  const site = firstSite(failure)
+  const frame = site === undefined ? declaredAt(test) : resolve(process.cwd(), site)
+  if (frame !== undefined && (failure instanceof CleanupError || failure instanceof LeakError)) {
+    failure.stack = `${failure.name}: ${failure.message}\n    at ${frame}`
   }
   return failure
+}
+
+function firstSite(failure: Error): string | undefined {
+  if (failure instanceof CleanupError) {
+    return failure.errors.find((error) => error.resource.created !== undefined)?.resource.created
+  }
+  if (failure instanceof LeakError) {
+    return failure.leaks.find((leak) => leak.created !== undefined)?.created
+  }
+  return undefined
+}
+
+/** Where the test was declared: the first frame outside `node_modules` of its `asyncError`. */
+function declaredAt(test: CircusTest | undefined): string | undefined {
+  for (const line of (test?.asyncError?.stack ?? '').split('\n').slice(1)) {
+    const location = /\(?([^\s()]+:\d+:\d+)\)?$/.exec(line.trim())?.[1]
+    if (location !== undefined && !location.includes('node_modules')) return location
+  }
+  return undefined
 }

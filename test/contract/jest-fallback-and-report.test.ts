@@ -53,3 +53,28 @@ describe('cleanroom/jest without jest-circus events: the hooks fallback', () => 
     expect(run.order.slice(1)).toEqual(['test: cleaned up', 'test after the failure: cleaned up'])
   })
 })
+
+// What a person reads: Jest's report of a leak with no creation site keeps the whole message, and
+// shows the code where the leaking test was declared.
+describe('cleanroom/jest: a leak as Jest reports it', () => {
+  it('keeps the whole message, and points at the test', async () => {
+    const run = await runSuite('jest-report', [
+      'node',
+      jestBin,
+      '--rootDir=.',
+      '--no-watchman',
+      '--cacheDirectory=.jest-cache',
+    ])
+    expect(run.timedOut).toBe(false)
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain(
+      [
+        '    LeakError: test "leaves its poller running" left 1 resource running:',
+        '      - setInterval(poll, 1000 ms)',
+        '    Close them in the test, or track() them so cleanroom disposes them. They were force-closed.',
+      ].join('\n'),
+    )
+    expect(run.stderr).toMatch(/> 1 \| test\('leaves its poller running'/)
+    expect(run.stderr).toContain('at poller.test.js:1:1')
+  })
+})

@@ -1,0 +1,3 @@
+test('leaves its poller running', () => {
+  setInterval(function poll() {}, 1_000)
+})
