@@ -5,6 +5,20 @@ import tseslint from 'typescript-eslint'
 /** ESLint globals: each name read-only. */
 const readonlyGlobals = (names) => Object.fromEntries(names.map((name) => [name, 'readonly']))
 
+/**
+ * A contract suite's files, plain JavaScript written as that runner's users write it: no type
+ * checking, the runner's globals, `require` allowed.
+ */
+const contractSuite = (files, globals, { commonjs = false } = {}) => ({
+  files,
+  extends: [tseslint.configs.disableTypeChecked],
+  languageOptions: {
+    ...(commonjs ? { sourceType: 'commonjs' } : {}),
+    globals: readonlyGlobals(globals),
+  },
+  rules: { '@typescript-eslint/no-require-imports': 'off' },
+})
+
 /** Packages that only integrations, adapters or tests may import. */
 const frameworksAndDrivers = [
   'vitest',
@@ -115,70 +129,50 @@ export default tseslint.config(
       ]),
     },
   },
-  {
-    // The Jest contract suite is written as Jest users write it: CommonJS, with Jest's globals.
-    files: [
+  // The Jest contract suites are written as Jest users write them: CommonJS, with Jest's globals.
+  contractSuite(
+    [
       'test/contract/suites/jest/**/*.js',
       'test/contract/suites/jest-hooks/**/*.js',
       'test/contract/suites/jest-report/**/*.js',
     ],
-    languageOptions: {
-      sourceType: 'commonjs',
-      globals: readonlyGlobals([
-        'require',
-        'module',
-        'describe',
-        'test',
-        'expect',
-        'jest',
-        'afterEach',
-        'afterAll',
-      ]),
-    },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
-  {
-    // The Mocha contract suite is written as Mocha users write it: ESM and CommonJS files,
-    // with Mocha's globals.
-    files: ['test/contract/suites/mocha/**/*.mjs', 'test/contract/suites/mocha/**/*.cjs'],
-    extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: {
-      globals: readonlyGlobals([
-        'process',
-        'setInterval',
-        'describe',
-        'it',
-        'before',
-        'after',
-        'beforeEach',
-        'afterEach',
-        'require',
-        'module',
-      ]),
-    },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
-  {
-    // The leak contract suites: one CommonJS corpus (leaks-shared) that each runner's suite
-    // registers, as that runner's users write tests, with its globals (below).
-    files: ['test/contract/suites/leaks-*/**/*.js', 'test/contract/suites/leaks-*/**/*.cjs'],
-    extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: {
-      sourceType: 'commonjs',
-      globals: readonlyGlobals([
-        'require',
-        'module',
-        '__dirname',
-        '__filename',
-        'process',
-        'setImmediate',
-        'setInterval',
-        'setTimeout',
-        'clearInterval',
-      ]),
-    },
-    rules: { '@typescript-eslint/no-require-imports': 'off' },
-  },
+    ['require', 'module', 'describe', 'test', 'expect', 'jest', 'afterEach', 'afterAll'],
+    { commonjs: true },
+  ),
+  // The Mocha contract suite is written as Mocha users write it: ESM and CommonJS files, with
+  // Mocha's globals.
+  contractSuite(
+    ['test/contract/suites/mocha/**/*.mjs', 'test/contract/suites/mocha/**/*.cjs'],
+    [
+      'process',
+      'setInterval',
+      'describe',
+      'it',
+      'before',
+      'after',
+      'beforeEach',
+      'afterEach',
+      'require',
+      'module',
+    ],
+  ),
+  // The leak contract suites: one CommonJS corpus (leaks-shared) that each runner's suite
+  // registers, as that runner's users write tests, with its globals (below).
+  contractSuite(
+    ['test/contract/suites/leaks-*/**/*.js', 'test/contract/suites/leaks-*/**/*.cjs'],
+    [
+      'require',
+      'module',
+      '__dirname',
+      '__filename',
+      'process',
+      'setImmediate',
+      'setInterval',
+      'setTimeout',
+      'clearInterval',
+    ],
+    { commonjs: true },
+  ),
   {
     files: ['test/contract/suites/leaks-jest/**/*.js'],
     languageOptions: { globals: readonlyGlobals(['test', 'beforeAll', 'afterAll']) },

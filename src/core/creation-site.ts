@@ -24,10 +24,10 @@ export const framePattern: RegExp = /\(?((?:file:\/\/)?[^\s()]+?):(\d+):(\d+)\)?
  * helper that calls `api` on the user's behalf (`track()` calling `scope.track()`) passes
  * itself instead, or its frames are skipped when the site is formatted.
  */
-export function captureCreationSite(api: object): CreationSite {
+export function captureCreationSite(api: object, frames: number = captureLimit): CreationSite {
   const holder = {} as Error
   const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = captureLimit
+  Error.stackTraceLimit = frames
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- V8 takes any function
   Error.captureStackTrace(holder, api as Function)
   Error.stackTraceLimit = limit

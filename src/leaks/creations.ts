@@ -1,5 +1,6 @@
 import { createHook, type AsyncHook } from 'node:async_hooks'
 import diagnostics from 'node:diagnostics_channel'
+import { captureCreationSite } from '../core/creation-site.ts'
 
 /**
  * What was created while one test (or one file, outside its tests) ran: the timers (the only
@@ -51,11 +52,11 @@ export function logCreationsTo(log: CreationLog | undefined): void {
   current = log
 }
 
-function site(marker: (...args: never[]) => unknown): Error {
-  const error = {} as Error
-  Error.captureStackTrace(error, marker)
-  return error
-}
+/**
+ * Frames a creation site keeps: enough to get past Node's own (and a library's) to the caller's
+ * code, from a channel's subscriber or the trace hook.
+ */
+const siteFrames = 32
 
 type Publish = (message: unknown) => void
 
@@ -76,14 +77,14 @@ function onWorker(message: unknown): void {
   const worker = (message as { worker?: WorkerLike }).worker
   if (worker === undefined) return
   current?.workers.push(worker)
-  creationSites.set(worker, site(onWorker))
+  creationSites.set(worker, captureCreationSite(onWorker, siteFrames))
 }
 
 function onResource(key: string): Publish {
   const publish: Publish = (message) => {
     const resource = (message as Record<string, unknown>)[key]
     if (typeof resource === 'object' && resource !== null && !creationSites.has(resource)) {
-      creationSites.set(resource, site(publish))
+      creationSites.set(resource, captureCreationSite(publish, siteFrames))
     }
   }
   return publish
@@ -100,29 +101,21 @@ interface TimerFunctions {
  * an init-only async hook that sees every resource and where it was created.
  */
 export class CreationSources {
-  readonly #trace: boolean
-  #originals: TimerFunctions | undefined
-  #wrapped: TimerFunctions | undefined
-  #hook: AsyncHook | undefined
+  readonly #originals: TimerFunctions
+  readonly #wrapped: TimerFunctions
+  readonly #hook: AsyncHook | undefined
 
   constructor(trace: boolean) {
-    this.#trace = trace
     for (const [name, publish] of Object.entries(channels)) diagnostics.subscribe(name, publish)
-    this.#wrapTimers()
-    if (trace) this.#hook = createHook({ init: onInit }).enable()
-  }
-
-  #wrapTimers(): void {
     const global = globalThis as unknown as TimerFunctions
-    const originals = { setTimeout: global.setTimeout, setInterval: global.setInterval }
-    const wrapped = {
-      setTimeout: wrapTimer(originals.setTimeout),
-      setInterval: wrapTimer(originals.setInterval),
+    this.#originals = { setTimeout: global.setTimeout, setInterval: global.setInterval }
+    this.#wrapped = {
+      setTimeout: wrapTimer(this.#originals.setTimeout),
+      setInterval: wrapTimer(this.#originals.setInterval),
     }
-    global.setTimeout = wrapped.setTimeout
-    global.setInterval = wrapped.setInterval
-    this.#originals = originals
-    this.#wrapped = wrapped
+    global.setTimeout = this.#wrapped.setTimeout
+    global.setInterval = this.#wrapped.setInterval
+    if (trace) this.#hook = createHook({ init: onInit }).enable()
   }
 
   /** Turns every source off and puts the timer functions back (unless replaced since). */
@@ -130,18 +123,11 @@ export class CreationSources {
     for (const [name, publish] of Object.entries(channels)) diagnostics.unsubscribe(name, publish)
     this.#hook?.disable()
     const global = globalThis as unknown as TimerFunctions
-    if (this.#originals !== undefined && this.#wrapped !== undefined) {
-      if (global.setTimeout === this.#wrapped.setTimeout) {
-        global.setTimeout = this.#originals.setTimeout
-      }
-      if (global.setInterval === this.#wrapped.setInterval) {
-        global.setInterval = this.#originals.setInterval
-      }
+    if (global.setTimeout === this.#wrapped.setTimeout)
+      global.setTimeout = this.#originals.setTimeout
+    if (global.setInterval === this.#wrapped.setInterval) {
+      global.setInterval = this.#originals.setInterval
     }
-  }
-
-  get trace(): boolean {
-    return this.#trace
   }
 }
 
@@ -161,17 +147,9 @@ function wrapTimer<Fn extends typeof setTimeout | typeof setInterval>(original: 
   return wrapped as unknown as Fn
 }
 
-/** Frames an async hook's stack keeps: enough to get past Node's own to the caller's code. */
-const traceFrames = 32
-
 function onInit(_id: number, type: string, _trigger: number, resource: object): void {
   if (type === 'PROMISE') return
-  const limit = Error.stackTraceLimit
-  Error.stackTraceLimit = traceFrames
-  const error = {} as Error
-  Error.captureStackTrace(error, onInit)
-  Error.stackTraceLimit = limit
-  creationSites.set(resource, error)
+  creationSites.set(resource, captureCreationSite(onInit, siteFrames))
   if (type === 'Timeout' && current !== undefined) {
     current.addTimer(resource as NodeJS.Timeout, current.tracedTimers)
   }

@@ -158,7 +158,7 @@ export class LeakDetector {
         if (leak.lingering !== true) found.push(leak)
         // Closed now rather than waited for (a pool's keep-alive lasts seconds), when allowed to.
         else if (!(this.options.forceClose && forceClose(leak.resource as object, leak.type))) {
-          parent?.charged.set(leak.type, (parent.charged.get(leak.type) ?? 0) + 1)
+          charge(parent, leak)
         }
       }
       if (found.length === 0) return undefined
@@ -173,26 +173,14 @@ export class LeakDetector {
         return { ...leak, info: { ...leak.info, forceClosed: closed } }
       })
       // What stays running is not the parent's to report again.
-      if (parent !== undefined) {
-        const stillRunning = [
-          ...leaks.filter((leak) => !reported.includes(leak)),
-          ...infos.filter((leak) => !leak.info.forceClosed),
-        ]
-        for (const leak of stillRunning) {
-          if (leak.type !== 'Worker') {
-            parent.charged.set(leak.type, (parent.charged.get(leak.type) ?? 0) + leak.count)
-          }
-        }
-      }
+      for (const leak of leaks) if (!reported.includes(leak)) charge(parent, leak)
+      for (const leak of infos) if (!leak.info.forceClosed) charge(parent, leak)
       if (infos.length === 0) return undefined
+      const reports = infos.map((leak) => leak.info)
       const error = new LeakError(
         owner,
-        infos.map((leak) => leak.info),
-        message(
-          owner,
-          infos.map((leak) => leak.info),
-          this.options.trace,
-        ) + note,
+        reports,
+        message(owner, reports, this.options.trace) + note,
       )
       if (this.options.mode === 'warn') {
         console.warn(`cleanroom: ${error.message}`)
@@ -286,6 +274,15 @@ export class LeakDetector {
   }
 }
 
+/**
+ * Adds a leak its owner left running to what `parent` expects to find running, so that the
+ * parent does not report it again. (A worker thread is not in the counts.)
+ */
+function charge(parent: Baseline | undefined, leak: Found): void {
+  if (parent === undefined || leak.type === 'Worker') return
+  parent.charged.set(leak.type, (parent.charged.get(leak.type) ?? 0) + leak.count)
+}
+
 function siteOfHandle(resource: object): Error | undefined {
   const inner = innerHandle(resource)
   return inner === undefined ? undefined : creationSites.get(inner)
@@ -295,7 +292,6 @@ function liveWorkers(workers: readonly WorkerLike[]): WorkerLike[] {
   return workers.filter((worker) => worker.threadId !== -1)
 }
 
-/** The objects behind the types that grew: timers, handles, workers; the rest as counts. */
 /**
  * The objects behind what grew: its timers, the handles that are new since the baseline, its
  * live workers; what grew with no object found, as counts. A resource tracked in a scope
@@ -313,16 +309,17 @@ function identify(
   for (const timer of timers) {
     if (!owned(timer)) found.push({ type: 'Timeout', resource: timer, count: 1 })
   }
-  const handles = activeHandles().filter((handle) => !base.handles.has(handle))
+  const handles = activeHandles()
+    .filter((handle) => !base.handles.has(handle))
+    .map((handle) => ({ handle, type: handleType(handle) }))
   // A child's stdio pipes are part of the child.
   const pipes = new Set<unknown>()
-  for (const handle of handles) {
-    if (handleType(handle) !== 'ProcessWrap') continue
+  for (const { handle, type } of handles) {
+    if (type !== 'ProcessWrap') continue
     const child = handle as { stdin?: unknown; stdout?: unknown; stderr?: unknown }
     for (const stream of [child.stdin, child.stdout, child.stderr]) pipes.add(stream)
   }
-  for (const handle of handles) {
-    const type = handleType(handle)
+  for (const { handle, type } of handles) {
     const wanted = type === undefined ? 0 : (left.get(type) ?? 0)
     if (type === undefined || wanted <= 0) continue
     left.set(type, wanted - 1)

@@ -33,7 +33,13 @@ function sameOptions(a: CleanroomOptions, b: CleanroomOptions): boolean {
     a.timeout === b.timeout &&
     a.budget === b.budget &&
     a.registry === b.registry &&
-    JSON.stringify(a.leaks) === JSON.stringify(b.leaks) &&
-    (typeof a.leaks !== 'object' || a.leaks === b.leaks || a.leaks.ignore === undefined)
+    sameLeakOptions(a.leaks, b.leaks)
   )
+}
+
+/** The same `leaks` option: one mode, or options alike (`ignore` rules only if the same array). */
+function sameLeakOptions(a: CleanroomOptions['leaks'], b: CleanroomOptions['leaks']): boolean {
+  if (a === b) return true
+  if (typeof a !== 'object' || typeof b !== 'object' || a.ignore !== undefined) return false
+  return JSON.stringify(a) === JSON.stringify(b)
 }

@@ -70,14 +70,15 @@ export interface RuntimeSettings {
  * @throws {Error} on `CLEANROOM_MEMORY` or `CLEANROOM_REPORT`, which this version cannot honour
  */
 export function resolveSettings(options: CleanroomOptions, env: Environment): RuntimeSettings {
-  for (const name of ['CLEANROOM_MEMORY', 'CLEANROOM_REPORT']) {
-    const value = env[name]
-    if (name === 'CLEANROOM_MEMORY' && envFlag(env, name) === false) continue
-    if (value !== undefined && value !== '') {
-      throw new Error(
-        `${name}=${value}: this version of cleanroom has no ${name === 'CLEANROOM_MEMORY' ? 'memory checks' : 'run reports'}. Unset ${name}.`,
-      )
-    }
-  }
+  // envFlag also refuses a value CLEANROOM_MEMORY cannot mean.
+  if (envFlag(env, 'CLEANROOM_MEMORY') === true)
+    throw unavailable(env, 'CLEANROOM_MEMORY', 'memory checks')
+  if ((env.CLEANROOM_REPORT ?? '') !== '') throw unavailable(env, 'CLEANROOM_REPORT', 'run reports')
   return { options, leaks: resolveLeakOptions(options.leaks, env) }
+}
+
+function unavailable(env: Environment, name: string, feature: string): Error {
+  return new Error(
+    `${name}=${String(env[name])}: this version of cleanroom has no ${feature}. Unset ${name}.`,
+  )
 }
