@@ -1,4 +1,5 @@
 import { relative, resolve } from 'node:path'
+import { frameFile, framePattern } from '../core/creation-site.ts'
 import { CleanupError, LeakError } from '../core/errors.ts'
 import { defaults } from '../core/scope-options.ts'
 import type { CleanroomOptions } from '../runtime/options.ts'
@@ -230,8 +231,11 @@ function firstSite(failure: Error): string | undefined {
 /** Where the test was declared: the first frame outside `node_modules` of its `asyncError`. */
 function declaredAt(test: CircusTest | undefined): string | undefined {
   for (const line of (test?.asyncError?.stack ?? '').split('\n').slice(1)) {
-    const location = /\(?([^\s()]+:\d+:\d+)\)?$/.exec(line.trim())?.[1]
-    if (location !== undefined && !location.includes('node_modules')) return location
+    const match = framePattern.exec(line)
+    const file = frameFile(line)
+    if (match !== null && file !== undefined && !file.includes('node_modules')) {
+      return `${file}:${match[2] ?? ''}:${match[3] ?? ''}`
+    }
   }
   return undefined
 }
