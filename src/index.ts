@@ -33,8 +33,22 @@ export {
   FixtureLevelError,
   LeakError,
   NoActiveScopeError,
+  PoolDrainError,
   ScopeClosedError,
   UnknownDependencyError,
   UnknownResourceError,
+  UnsafeTempDirError,
+  CacheClearError,
+  AsyncTaskError,
+  OpenIteratorError,
 } from './core/errors.ts'
-export type { DeadlineLimit, ResourceRef } from './core/errors.ts'
+export type { DeadlineLimit, PoolHolder, ResourceRef } from './core/errors.ts'
+export type { AsyncTaskFailure } from './core/errors.ts'
+export { createTempDir } from './state/temp-dir.ts'
+export type { TempDirOptions } from './state/temp-dir.ts'
+export { trackCache } from './state/caches.ts'
+export type { ClearableCache, TrackCacheOptions } from './state/caches.ts'
+export { purgeModules } from './state/purge-modules.ts'
+export type { ModulePurge, PurgeModulesOptions } from './state/purge-modules.ts'
+export { createAsyncRunner } from './state/async-runner.ts'
+export type { AsyncRunner, AsyncRunnerOptions } from './state/async-runner.ts'

@@ -1,3 +1,4 @@
+import { types } from 'node:util'
 import type { DisposeReport } from './report.ts'
 import type { LeakInfo } from './leak-info.ts'
 
@@ -137,7 +138,8 @@ export class DisposeError extends CleanroomError {
 }
 
 function describeCause(cause: unknown): string {
-  if (cause instanceof Error) return `${cause.name}: ${cause.message}`
+  // isNativeError also knows errors of another realm (under Jest, Node's and addons' errors).
+  if (cause instanceof Error || types.isNativeError(cause)) return `${cause.name}: ${cause.message}`
   return `threw a non-error value: ${String(cause)}`
 }
 
@@ -519,5 +521,252 @@ export class LeakError extends CleanroomError {
     // The detector's frames are no use to the reader: point where the first leak was created.
     const created = leaks.find((leak) => leak.created !== undefined)?.created
     this.stack = `${this.name}: ${this.message}${created === undefined ? '' : `\n    at ${created}`}`
+  }
+}
+
+/**
+ * `createTempDir()` refused to remove one of its directories at teardown, because it is no
+ * longer the real directory it created under the OS temp dir: it was replaced by a symbolic
+ * link or a file, a directory above it was replaced by a link, or it is not one of the
+ * directories created in this process. Nothing was removed. Found as the `cause` of a
+ * {@link DisposeError}.
+ *
+ * @example
+ * ```ts
+ * import { CleanupError, UnsafeTempDirError } from 'cleanroom'
+ *
+ * function explain(error: unknown): void {
+ *   if (error instanceof CleanupError) {
+ *     for (const failure of error.errors) {
+ *       if (failure.cause instanceof UnsafeTempDirError) console.log(failure.cause.path)
+ *     }
+ *   }
+ * }
+ * ```
+ */
+export class UnsafeTempDirError extends CleanroomError {
+  /** The path `createTempDir()` returned. */
+  readonly path: string
+
+  /**
+   * @param path - the temp dir's path
+   * @param reason - what it is now, e.g. `it was replaced by a symbolic link to "/srv"`
+   */
+  constructor(path: string, reason: string) {
+    super(
+      `Refused to remove temp dir "${path}": ${reason}. Nothing was removed, so nothing the ` +
+        'path leads to now is lost. Leave the directories createTempDir() returns in place ' +
+        '(empty them instead of replacing them), and remove what is there now yourself.',
+      'ERR_CLEANROOM_UNSAFE_TEMP_DIR',
+    )
+    this.path = path
+  }
+}
+
+/**
+ * A cache registered with `trackCache()` could not be cleared after a test: its `clear()`
+ * threw, rejected, or did not settle within the registration's `timeout`. The cache stays
+ * registered and is cleared again after the next test. `cause` is what `clear()` threw.
+ *
+ * @example
+ * ```ts
+ * import { CacheClearError } from 'cleanroom'
+ *
+ * function explain(error: unknown): void {
+ *   if (error instanceof CacheClearError) console.log(error.label, error.cause)
+ * }
+ * ```
+ */
+export class CacheClearError extends CleanroomError {
+  /** The cache's label. */
+  readonly label: string
+
+  /**
+   * @param label - the cache's label
+   * @param created - where `trackCache()` was called, as `file:line:column`, when known
+   * @param failure - what went wrong: the error `clear()` threw, or the deadline it missed in ms
+   */
+  constructor(
+    label: string,
+    created: string | undefined,
+    failure: { error: unknown } | { timeout: number },
+  ) {
+    const at = created === undefined ? '' : ` (registered at ${created})`
+    const what =
+      'timeout' in failure
+        ? `its clear() did not settle within ${failure.timeout} ms`
+        : `its clear() failed: ${describeCause(failure.error)}`
+    super(
+      `Clearing cache "${label}"${at} after the test failed: ${what}. The cache stays ` +
+        'registered and is cleared again after the next test: make its clear() succeed.',
+      'ERR_CLEANROOM_CACHE_CLEAR',
+      'error' in failure ? { cause: failure.error } : undefined,
+    )
+    this.label = label
+    this.stack = `${this.name}: ${this.message}${created === undefined ? '' : `\n    at ${created}`}`
+  }
+}
+
+/** One task of an async runner that did not stop cleanly, in an {@link AsyncTaskError}. */
+export type AsyncTaskFailure =
+  | {
+      /** The task's name, as given to `run()`. */
+      readonly name: string
+      /** It rejected (or threw) with `error`, which was not the runner's own abort. */
+      readonly outcome: 'rejected'
+      /** What it rejected with. */
+      readonly error: unknown
+    }
+  | {
+      /** The task's name, as given to `run()`. */
+      readonly name: string
+      /** It had not settled `waited` ms after its signal was aborted: it was left running. */
+      readonly outcome: 'did-not-stop'
+      /** How long it was given after the abort, in ms. */
+      readonly waited: number
+    }
+
+/**
+ * An async runner (`createAsyncRunner()`) was disposed and some of its tasks did not stop
+ * cleanly: they rejected with an error other than the runner's own abort, or they did not
+ * settle within the runner's `timeout` after their signal was aborted. `tasks` lists each;
+ * `cause` is the one rejection, or an `AggregateError` of them all when there are several.
+ * Found as the `cause` of a {@link DisposeError}.
+ *
+ * @example
+ * ```ts
+ * import { AsyncTaskError, CleanupError } from 'cleanroom'
+ *
+ * function explain(error: unknown): void {
+ *   if (error instanceof CleanupError) {
+ *     for (const failure of error.errors) {
+ *       if (failure.cause instanceof AsyncTaskError) console.log(failure.cause.tasks)
+ *     }
+ *   }
+ * }
+ * ```
+ */
+export class AsyncTaskError extends CleanroomError {
+  /** The runner's label. */
+  readonly runner: string
+  /** Every task that did not stop cleanly, in the order they were started. */
+  readonly tasks: readonly AsyncTaskFailure[]
+
+  /**
+   * @param runner - the runner's label
+   * @param tasks - the tasks that failed or did not stop
+   */
+  constructor(runner: string, tasks: readonly AsyncTaskFailure[]) {
+    const errors = tasks.flatMap((task) => (task.outcome === 'rejected' ? [task.error] : []))
+    const lines = tasks.map((task) =>
+      task.outcome === 'rejected'
+        ? `    - task "${task.name}" rejected: ${describeCause(task.error)}`
+        : `    - task "${task.name}" did not stop within ${task.waited} ms of the abort: it was left running`,
+    )
+    const noun = tasks.length === 1 ? 'task' : 'tasks'
+    super(
+      [
+        `${tasks.length} ${noun} of async runner "${runner}" did not stop cleanly:`,
+        ...lines,
+        "Make each task return (or reject with the signal's reason) once its AbortSignal " +
+          'aborts, and handle the failures you expect inside the task.',
+      ].join('\n'),
+      'ERR_CLEANROOM_ASYNC_TASK',
+      errors.length === 0
+        ? undefined
+        : { cause: errors.length === 1 ? errors[0] : new AggregateError(errors, 'tasks rejected') },
+    )
+    this.runner = runner
+    this.tasks = tasks
+  }
+}
+
+/** A connection a pool could not take back when it was disposed, and what held it. */
+export interface PoolHolder {
+  /** What held it: `a transaction`, `a connection acquired with acquireConnection()`, `a query`. */
+  readonly holder: string
+  /** Where the holder was created, as `file:line:column`, when known. */
+  readonly created: string | undefined
+}
+
+/**
+ * A connection pool could not drain when it was disposed: connections were still checked out
+ * (a transaction never committed or rolled back, a connection acquired and never released, a
+ * query still running). cleanroom does not wait for them forever, as the pool's own
+ * `destroy()` would: it force-releases them, destroys the pool, and reports what held each.
+ *
+ * @example
+ * ```ts
+ * import { PoolDrainError } from 'cleanroom'
+ *
+ * function explain(error: unknown): void {
+ *   if (error instanceof PoolDrainError) {
+ *     for (const held of error.held) console.log(held.holder, held.created)
+ *   }
+ * }
+ * ```
+ */
+export class PoolDrainError extends CleanroomError {
+  /** The pool, as reports name it: `knex pool (pg) 127.0.0.1:5432/test`. */
+  readonly pool: string
+  /** Each connection that was still checked out, and what held it. */
+  readonly held: readonly PoolHolder[]
+
+  /**
+   * @param pool - the pool, as reports name it
+   * @param held - what held each connection still checked out
+   */
+  constructor(pool: string, held: readonly PoolHolder[]) {
+    const n = held.length
+    const lines = held.map(
+      (h) => `  - ${h.holder}${h.created === undefined ? '' : ` created at ${h.created}`}`,
+    )
+    super(
+      `${pool} could not drain: ${String(n)} connection${n === 1 ? ' was' : 's were'} still checked out when it was disposed:\n${lines.join('\n')}\n` +
+        'They were force-released and the pool destroyed. Commit or roll back every transaction and release every connection in the test, or use useTransaction() and let cleanroom roll back.',
+      'ERR_CLEANROOM_POOL_DRAIN',
+    )
+    this.pool = pool
+    this.held = held
+  }
+}
+
+/**
+ * A better-sqlite3 database could not be closed because an iterator from `statement.iterate()`
+ * is still open on it: better-sqlite3 refuses to close a database while one lives, and only
+ * the code holding the iterator can end it. Found as the `cause` of a {@link DisposeError}.
+ *
+ * @example
+ * ```ts
+ * import { CleanupError, OpenIteratorError } from 'cleanroom'
+ *
+ * function explain(error: unknown): void {
+ *   if (error instanceof CleanupError) {
+ *     for (const failure of error.errors) {
+ *       if (failure.cause instanceof OpenIteratorError) console.log(failure.cause.database)
+ *     }
+ *   }
+ * }
+ * ```
+ */
+export class OpenIteratorError extends CleanroomError {
+  /** The database's file name, `:memory:` for an in-memory one. */
+  readonly database: string
+
+  /**
+   * @param database - the database's file name, `:memory:` for an in-memory one
+   * @param cause - what better-sqlite3's `close()` threw
+   */
+  constructor(database: string, cause: unknown) {
+    super(
+      `better-sqlite3 database ${database} cannot be closed: an iterator from ` +
+        'statement.iterate() is still open on it. Finish the iteration, or call the ' +
+        "iterator's return() (a break out of for…of does), before the test ends. The database " +
+        'was left open: better-sqlite3 refuses to close it while the iterator lives, and ' +
+        'cleanroom cannot reach the iterator.',
+      'ERR_CLEANROOM_OPEN_ITERATOR',
+      { cause },
+    )
+    this.database = database
   }
 }

@@ -1,28 +1,8 @@
+import { currentScopeFor, deferFor, trackFor } from '../core/current-scope.ts'
 import { NoActiveScopeError } from '../core/errors.ts'
 import type { Fixture } from '../core/fixture-types.ts'
-import { scopeContext } from '../core/scope-context.ts'
 import type { DeferOptions, Scope, TrackOptions } from '../core/scope-types.ts'
 import { installed } from './runtime.ts'
-import { scopesOf } from './scope-tree.ts'
-
-/** What every scope offers helpers that act on the user's behalf (see `ScopeImpl.trackFrom`). */
-interface HelperTarget extends Scope {
-  trackFrom<Value>(api: object, value: Value, options?: TrackOptions<Value>): Value
-  deferFrom(api: object, cleanup: () => unknown, options?: DeferOptions): void
-}
-
-/** Every scope is a `ScopeImpl` of some copy of cleanroom: all have the `*From` methods. */
-function scopeFor(helper: string): HelperTarget {
-  return currentScopeFor(helper) as HelperTarget
-}
-
-function currentScopeFor(helper: string): Scope {
-  const fixtureScope = scopeContext.getStore()
-  if (fixtureScope !== undefined) return fixtureScope
-  const runtime = installed.runtime
-  if (runtime === undefined) throw new NoActiveScopeError(helper)
-  return scopesOf(runtime).current
-}
 
 /**
  * The scope the running code belongs to: inside a fixture's `setup`, the fixture's own scope;
@@ -67,7 +47,7 @@ export function currentScope(): Scope {
  * ```
  */
 export function track<Value>(value: Value, options?: TrackOptions<Value>): Value {
-  return scopeFor('track()').trackFrom(track, value, options)
+  return trackFor(track, currentScopeFor('track()'), value, options)
 }
 
 /**
@@ -90,7 +70,7 @@ export function track<Value>(value: Value, options?: TrackOptions<Value>): Value
  * ```
  */
 export function defer(cleanup: () => unknown, options?: DeferOptions): void {
-  scopeFor('defer()').deferFrom(defer, cleanup, options)
+  deferFor(defer, currentScopeFor('defer()'), cleanup, options)
 }
 
 /**
@@ -115,7 +95,7 @@ export function defer(cleanup: () => unknown, options?: DeferOptions): void {
  */
 export function use<Value>(fixture: Fixture<Value>): Promise<Value> {
   try {
-    return scopeFor('use()').use(fixture)
+    return currentScopeFor('use()').use(fixture)
   } catch (error) {
     return Promise.reject(error instanceof Error ? error : new Error(String(error)))
   }

@@ -1,5 +1,8 @@
+import { currentScopeSource } from '../core/current-scope.ts'
+import { NoActiveScopeError } from '../core/errors.ts'
 import { resolveSettings, validateOptions, type CleanroomOptions } from './options.ts'
 import { installed, Runtime } from './runtime.ts'
+import { scopesOf } from './scope-tree.ts'
 
 /**
  * Installs the runtime for this process, once. `created` is false when it was installed
@@ -25,6 +28,14 @@ export function installRuntime(
   }
   const runtime = new Runtime(settings)
   installed.runtime = runtime
+  // The helpers below the runtime (temp dirs, caches, integrations) find the current scope
+  // through core, which cannot import the runtime: registered here, where the runtime is made,
+  // not by a module an entry would import for its side effect (bundlers drop those).
+  currentScopeSource.resolve ??= (helper) => {
+    const current = installed.runtime
+    if (current === undefined) throw new NoActiveScopeError(helper)
+    return scopesOf(current).current
+  }
   return { runtime, created: true }
 }
 

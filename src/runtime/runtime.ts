@@ -2,6 +2,7 @@ import { CleanupError } from '../core/errors.ts'
 import { processSingleton } from '../core/process-singleton.ts'
 import type { Scope } from '../core/scope-types.ts'
 import { LeakDetector } from '../leaks/detect.ts'
+import { clearTrackedCaches } from '../state/caches.ts'
 import type { CleanroomOptions, RuntimeSettings } from './options.ts'
 
 /** What ending a scope produced: nothing, or the error to report where the runner shows it. */
@@ -111,9 +112,11 @@ export class Runtime {
     const name = this.#testName
     this.#testName = undefined
     const failure = await this.#scopes?.endTest()
-    if (name === undefined || this.#leaks === undefined) return failure
-    const leak = await this.#leaks.endTest(name, this.#allowedLeaks, this.#fileName)
-    return combineFailures([failure, leak])
+    if (name === undefined) return failure
+    // Caches registered by the file or the worker are cleared after each of its tests.
+    const cacheFailures = (await clearTrackedCaches()) ?? []
+    const leak = await this.#leaks?.endTest(name, this.#allowedLeaks, this.#fileName)
+    return combineFailures([failure, ...cacheFailures, leak])
   }
 
   /** Ends the current file: disposes its scope (and a test scope left open, first). */

@@ -1,3 +1,4 @@
+import { runInNewContext } from 'node:vm'
 import { describe, expect, it } from 'vitest'
 import {
   CleanroomError,
@@ -121,6 +122,18 @@ describe('collecting failures', () => {
     const error = (await scope.dispose().catch((thrown: unknown) => thrown)) as CleanupError
     expect(error.errors[0]?.cause).toBe('a string')
     expect(error.errors[0]?.message).toContain('threw a non-error value: a string')
+  })
+
+  it('names an error of another realm by its name and message (as Node’s are under Jest)', async () => {
+    const foreign = runInNewContext('new TypeError("busy executing a query")') as Error
+    expect(foreign instanceof Error).toBe(false)
+    const scope = createScope()
+    scope.defer(() => {
+      throw foreign
+    })
+    const error = (await scope.dispose().catch((thrown: unknown) => thrown)) as CleanupError
+    expect(error.errors[0]?.cause).toBe(foreign)
+    expect(error.errors[0]?.message).toContain('failed: TypeError: busy executing a query')
   })
 
   it('rejects from Symbol.asyncDispose, so `await using` surfaces failures', async () => {

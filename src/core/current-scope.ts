@@ -1,0 +1,61 @@
+import { NoActiveScopeError } from './errors.ts'
+import { processSingleton } from './process-singleton.ts'
+import { scopeContext } from './scope-context.ts'
+import type { DeferOptions, Scope, TrackOptions } from './scope-types.ts'
+
+/**
+ * Where helpers find the running test's scope: the runtime registers how (it knows which test
+ * runs), so that helpers below it (temp dirs, caches, background runners, integrations) can
+ * track what they create without importing the runtime. One per process.
+ */
+interface CurrentScopeSource {
+  resolve: ((helper: string) => Scope) | undefined
+}
+
+export const currentScopeSource: CurrentScopeSource = processSingleton(
+  'currentScopeSource',
+  (): CurrentScopeSource => ({ resolve: undefined }),
+)
+
+/**
+ * The scope code runs in: inside a fixture's `setup`, the fixture's own; otherwise what the
+ * installed runtime says (the running test's, else the file's or the worker's).
+ * @param helper - the public call asking, named in the error, e.g. `createTempDir()`
+ * @throws {@link NoActiveScopeError} when no runner adapter is installed in this process
+ */
+export function currentScopeFor(helper: string): Scope {
+  const fixtureScope = scopeContext.getStore()
+  if (fixtureScope !== undefined) return fixtureScope
+  const resolve = currentScopeSource.resolve
+  if (resolve === undefined) throw new NoActiveScopeError(helper)
+  return resolve(helper)
+}
+
+/** What every scope offers helpers that act on the user's behalf (see `ScopeImpl.trackFrom`). */
+interface HelperTarget extends Scope {
+  trackFrom<Value>(api: object, value: Value, options?: TrackOptions<Value>): Value
+  deferFrom(api: object, cleanup: () => unknown, options?: DeferOptions): void
+}
+
+/**
+ * Tracks `value` in `scope` on behalf of the public function `api`: the entry's creation site
+ * is the line that called `api`, not a line inside cleanroom.
+ */
+export function trackFor<Value>(
+  api: object,
+  scope: Scope,
+  value: Value,
+  options?: TrackOptions<Value>,
+): Value {
+  return (scope as HelperTarget).trackFrom(api, value, options)
+}
+
+/** Defers `cleanup` in `scope` on behalf of the public function `api` (see {@link trackFor}). */
+export function deferFor(
+  api: object,
+  scope: Scope,
+  cleanup: () => unknown,
+  options?: DeferOptions,
+): void {
+  ;(scope as HelperTarget).deferFrom(api, cleanup, options)
+}
