@@ -1,5 +1,6 @@
 import { createHook, type AsyncHook } from 'node:async_hooks'
 import diagnostics from 'node:diagnostics_channel'
+import { attributeCreation, currentAttribution } from '../core/attribution.ts'
 import { captureCreationSite } from '../core/creation-site.ts'
 
 /**
@@ -77,6 +78,7 @@ function onWorker(message: unknown): void {
   const worker = (message as { worker?: WorkerLike }).worker
   if (worker === undefined) return
   current?.workers.push(worker)
+  attributeCreation(worker)
   creationSites.set(worker, captureCreationSite(onWorker, siteFrames))
 }
 
@@ -84,6 +86,7 @@ function onResource(key: string): Publish {
   const publish: Publish = (message) => {
     const resource = (message as Record<string, unknown>)[key]
     if (typeof resource === 'object' && resource !== null && !creationSites.has(resource)) {
+      attributeCreation(resource)
       creationSites.set(resource, captureCreationSite(publish, siteFrames))
     }
   }
@@ -136,6 +139,8 @@ function wrapTimer<Fn extends typeof setTimeout | typeof setInterval>(original: 
   const wrapped = function (this: unknown, ...args: unknown[]): unknown {
     const timer = Reflect.apply(original, this, args) as NodeJS.Timeout
     current?.addTimer(timer)
+    // A timer a library starts for an object the user made (a knex pool's reap interval).
+    if (currentAttribution() !== undefined) attributeCreation(timer)
     return timer
   }
   // Its name, its length and `util.promisify.custom` (setTimeout's promise version).
@@ -149,6 +154,7 @@ function wrapTimer<Fn extends typeof setTimeout | typeof setInterval>(original: 
 
 function onInit(_id: number, type: string, _trigger: number, resource: object): void {
   if (type === 'PROMISE') return
+  attributeCreation(resource)
   creationSites.set(resource, captureCreationSite(onInit, siteFrames))
   if (type === 'Timeout' && current !== undefined) {
     current.addTimer(resource as NodeJS.Timeout, current.tracedTimers)

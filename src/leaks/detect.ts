@@ -1,3 +1,4 @@
+import { attributionOf } from '../core/attribution.ts'
 import { LeakError } from '../core/errors.ts'
 import type { LeakInfo } from '../core/leak-info.ts'
 import { realTimers } from '../core/real-timers.ts'
@@ -258,8 +259,12 @@ export class LeakDetector {
     } else if (count > 1) {
       description = `${String(count)} × ${description}`
     }
+    const attribution = resource === undefined ? undefined : attributionOf(resource)
+    if (attribution !== undefined) description = `${description} of ${attribution.owner}`
     const stack =
-      resource === undefined ? undefined : (creationSites.get(resource) ?? siteOfHandle(resource))
+      resource === undefined
+        ? undefined
+        : (attribution?.site ?? creationSites.get(resource) ?? siteOfHandle(resource))
     const site =
       stack === undefined ? { created: undefined, from: undefined } : leakSite(stack, file)
     return {
