@@ -114,6 +114,66 @@ export default tseslint.config(
     },
   },
   {
+    // state/ stands on core/ alone, like leaks/: the runtime uses it, not the other way.
+    files: ['src/state/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: frameworksAndDrivers,
+              message: 'src/state imports no test framework, driver or DI library.',
+            },
+            {
+              group: [
+                '**/leaks/*',
+                '**/memory/*',
+                '**/runtime/*',
+                '**/adapters/*',
+                '**/integrations/*',
+                '**/reporters/*',
+                '**/cli/*',
+              ],
+              message: 'Imports flow one way: src/state imports src/core only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Each integration is the only file importing its package, and stands on core/ plus the
+    // public test-time helpers (it tracks what it creates in the current scope).
+    files: ['src/integrations/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['vitest', 'vitest/*', '@vitest/*', 'jest', '@jest/*', 'mocha', 'node:test'],
+              message: 'An integration imports no test framework.',
+            },
+            {
+              group: [
+                '**/leaks/*',
+                '**/state/*',
+                '**/memory/*',
+                '**/runtime/*',
+                '**/adapters/*',
+                '**/reporters/*',
+                '**/cli/*',
+              ],
+              message:
+                'Imports flow one way: an integration imports src/core only (the runtime registers how core finds the current scope).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {
@@ -170,6 +230,24 @@ export default tseslint.config(
       'setInterval',
       'setTimeout',
       'clearInterval',
+    ],
+    { commonjs: true },
+  ),
+  // The example app: CommonJS, as its users' code and tests are written; its test files take
+  // the runners' globals.
+  contractSuite(
+    ['docs/examples/users-app/**/*.cjs'],
+    [
+      'require',
+      'module',
+      '__dirname',
+      'process',
+      'setInterval',
+      'setTimeout',
+      'console',
+      'URL',
+      'describe',
+      'it',
     ],
     { commonjs: true },
   ),

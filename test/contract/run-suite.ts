@@ -31,6 +31,8 @@ export interface SuiteOptions {
   readonly with?: readonly string[]
   /** Packages of this repository's node_modules linked into the project's (a user's installs). */
   readonly link?: readonly string[]
+  /** The folder to copy as the project, instead of test/contract/suites/<suite>. */
+  readonly source?: URL
 }
 
 /**
@@ -45,9 +47,11 @@ export async function runSuite(
 ): Promise<SuiteRun> {
   const project = mkdtempSync(join(tmpdir(), `cleanroom-contract-${suite}-`))
   try {
-    for (const folder of [...(options.with ?? []), suite]) {
-      cpSync(new URL(`suites/${folder}/`, import.meta.url), project, { recursive: true })
-    }
+    const folders = (options.with ?? []).map(
+      (folder) => new URL(`suites/${folder}/`, import.meta.url),
+    )
+    folders.push(options.source ?? new URL(`suites/${suite}/`, import.meta.url))
+    for (const folder of folders) cpSync(folder, project, { recursive: true })
     mkdirSync(join(project, 'node_modules'))
     symlinkSync(packageRoot, join(project, 'node_modules', 'cleanroom'), 'dir')
     for (const name of options.link ?? []) {
