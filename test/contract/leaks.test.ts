@@ -1,22 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
-import { parseTap, runSuite, type SuiteRun } from './run-suite.ts'
+import type { SuiteRun } from './run-suite.ts'
+import { contractRunners, type Results } from './runners.ts'
 
 // One corpus of tests (suites/leaks-shared/corpus.cjs), each leaking test followed by a clean
 // one, registered by each runner's suite with the README's one-line install, and run in that
 // runner's own CLI: every leak fails its test and names the resource, every clean test passes,
 // and the run exits by itself, the leaks force-closed.
 const require = createRequire(import.meta.url)
-const modules = fileURLToPath(new URL('../../node_modules/', import.meta.url))
 const shared = new URL('suites/leaks-shared/', import.meta.url)
-const reportDir = mkdtempSync(join(tmpdir(), 'cleanroom-contract-leaks-report-'))
 
 afterAll(() => {
-  rmSync(reportDir, { recursive: true, force: true })
+  dispose()
 })
 
 interface Case {
@@ -46,139 +42,19 @@ function siteLine(site: string): string {
   throw new Error(`no line marked "// site: ${site}"`)
 }
 
-/** What a runner reported, read from its own report. */
-interface Results {
-  /** Each test, in order, and whether it passed. */
-  readonly tests: readonly (readonly [string, boolean])[]
-  /** The failure text of a test. */
-  failure(name: string): string
-}
-
-interface Runner {
-  readonly title: string
-  run(env: Record<string, string>): Promise<SuiteRun>
-  results(run: SuiteRun): Results
-}
-
-const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`
 const timeoutMs = 15_000
-const options = (env: Record<string, string>) => ({
-  env,
-  timeoutMs,
-  with: ['leaks-shared'],
-  link: ['knex', 'better-sqlite3'],
+const { runners, dispose } = contractRunners({
+  suites: {
+    nodeTest: 'leaks-node-test',
+    vitest: 'leaks-vitest',
+    jest: 'leaks-jest',
+    mocha: 'leaks-mocha',
+  },
+  jestConfig: '--rootDir=.',
+  mochaFile: 'leaks.test.cjs',
+  isTest: (name) => cases.some((c) => c.name === name),
+  options: (env) => ({ env, timeoutMs, with: ['leaks-shared'], link: ['knex', 'better-sqlite3'] }),
 })
-
-const nodeTest: Runner = {
-  title: `node:test with --import cleanroom/node-test/register (Node ${process.versions.node})`,
-  run: (env) =>
-    runSuite(
-      'leaks-node-test',
-      ['node', '--test', '--test-reporter=tap', '--import', 'cleanroom/node-test/register'],
-      options(env),
-    ),
-  results: (run) => {
-    const tap = parseTap(run.stdout).filter((r) => cases.some((c) => c.name === r.name))
-    return {
-      tests: tap.map((r) => [r.name, r.ok] as const),
-      failure: (name) => tap.find((r) => r.name === name)?.details ?? '',
-    }
-  },
-}
-
-const vitestBin = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs')
-let vitestRuns = 0
-
-interface VitestReport {
-  testResults: {
-    assertionResults: { title: string; status: string; failureMessages: string[] }[]
-  }[]
-}
-
-const vitest: Runner = {
-  title: `Vitest with setupFiles: ['cleanroom/vitest/setup']`,
-  run: async (env) => {
-    const reportFile = join(reportDir, `vitest-${String(++vitestRuns)}.json`)
-    const run = await runSuite(
-      'leaks-vitest',
-      ['node', vitestBin, 'run', '--reporter=json', `--outputFile.json=${reportFile}`],
-      options(env),
-    )
-    // The JSON report, on stdout as the other runners give theirs.
-    return run.timedOut ? run : { ...run, stdout: readFileSync(reportFile, 'utf8') }
-  },
-  results: (run) => {
-    const report = JSON.parse(run.stdout) as VitestReport
-    const tests = report.testResults.flatMap((r) => r.assertionResults)
-    return {
-      tests: tests.map((t) => [t.title, t.status === 'passed'] as const),
-      failure: (name) => tests.find((t) => t.title === name)?.failureMessages.join('\n') ?? '',
-    }
-  },
-}
-
-interface JestReport {
-  testResults: {
-    assertionResults: { title: string; status: string; failureMessages: string[] }[]
-  }[]
-}
-
-const jest: Runner = {
-  title: `Jest with setupFilesAfterEnv: ['cleanroom/jest/setup']`,
-  run: (env) =>
-    runSuite(
-      'leaks-jest',
-      [
-        'node',
-        `${modules}jest/bin/jest.js`,
-        '--rootDir=.',
-        '--json',
-        '--no-watchman',
-        '--cacheDirectory=.jest-cache',
-      ],
-      options(env),
-    ),
-  results: (run) => {
-    const tests = (JSON.parse(run.stdout) as JestReport).testResults.flatMap(
-      (r) => r.assertionResults,
-    )
-    return {
-      tests: tests.map((t) => [t.title, t.status === 'passed'] as const),
-      failure: (name) => tests.find((t) => t.title === name)?.failureMessages.join('\n') ?? '',
-    }
-  },
-}
-
-interface MochaReport {
-  tests: { title: string; fullTitle: string; err: { message?: string } }[]
-  failures: { fullTitle: string }[]
-}
-
-// As in mocha.test.ts: Mocha is copied into the temp project, to resolve `--require` from there.
-const mocha: Runner = {
-  title: 'Mocha with --require cleanroom/mocha',
-  run: (env) =>
-    runSuite(
-      'leaks-mocha',
-      [
-        'sh',
-        '-c',
-        [
-          `cp -R ${quote(`${modules}mocha`)} node_modules/mocha`,
-          `for entry in ${quote(modules)}*; do [ -e "node_modules/\${entry##*/}" ] || ln -s "$entry" node_modules/; done`,
-          `exec ${quote(process.execPath)} node_modules/mocha/bin/mocha.js --require cleanroom/mocha --reporter json leaks.test.cjs`,
-        ].join(' && '),
-      ],
-      options(env),
-    ),
-  results: (run) => {
-    const report = JSON.parse(run.stdout) as MochaReport
-    return {
-      tests: report.tests.map((t) => [t.title, t.err.message === undefined] as const),
-      failure: (name) => report.tests.find((t) => t.title === name)?.err.message ?? '',
-    }
-  },
-}
 
 /** The resources a leak failure lists: each line `- <description>[ created at <site>]`. */
 function listed(failure: string) {
@@ -217,7 +93,7 @@ function logged(run: SuiteRun): Map<string, string> {
   return new Map(entries.map(([, name = '', description = '']) => [name, description]))
 }
 
-describe.each([nodeTest, vitest, jest, mocha])('leak detection under $title', (runner) => {
+describe.each(runners)('leak detection under $title', (runner) => {
   describe.each([
     { mode: 'by default', env: { CLEANROOM_TRACE: '', CLEANROOM_LEAKS: '' }, trace: false },
     {
