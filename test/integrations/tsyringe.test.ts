@@ -280,7 +280,57 @@ describe('createTestContainer', () => {
     disposing.resolve(Repository)
     const report = await owning.dispose()
     expect(log).toEqual(['Repository', 'trx.dispose'])
+    // Once disposed, it holds nothing of the test's: its registrations are dropped.
+    expect(disposing.isRegistered('Db')).toBe(false)
     expect(report.entries.map((e) => e.label)).toContain('"Db" (a value)')
+  })
+
+  it('disposes a dispose: true value with no dispose method through the registry, else refuses it', async () => {
+    const controller = new AbortController()
+    const scope = createScope()
+    createTestContainer({
+      scope,
+      overrides: [{ token: 'Signal', useValue: controller, dispose: true }],
+    })
+    await scope.dispose()
+    expect(controller.signal.aborted).toBe(true)
+
+    let error: unknown
+    try {
+      createTestContainer({
+        scope: createScope(),
+        overrides: [{ token: 'Config', useValue: { port: 1 }, dispose: true }],
+      })
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toMatchObject({
+      name: 'UnknownResourceError',
+      code: 'ERR_CLEANROOM_UNKNOWN_RESOURCE',
+      message: expect.stringMatching(
+        /^Cannot track an object in scope "[^"]*tsyringe container"/,
+      ) as unknown,
+    })
+  })
+
+  it('tracks what was built before a constructor threw, and rethrows its error', async () => {
+    const log: Log = []
+    class Built {
+      dispose(): void {
+        log.push('Built')
+      }
+    }
+    class Throws {
+      constructor(readonly built: Built) {
+        throw new Error('cannot start')
+      }
+    }
+    injects(Throws, Built)
+    const scope = createScope()
+    const container = createTestContainer({ scope })
+    expect(() => container.resolve(Throws)).toThrow('cannot start')
+    await scope.dispose()
+    expect(log).toEqual(['Built'])
   })
 
   it('disposes what a factory returns only when its override says dispose: true', async () => {
