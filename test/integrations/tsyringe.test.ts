@@ -107,6 +107,28 @@ describe('createTestContainer', () => {
     expect(report.entries[3]?.created).toMatch(new RegExp(`^${thisFile}:\\d+:\\d+$`))
   })
 
+  it("keeps that order in a scope whose order is 'dependencies'", async () => {
+    const log: Log = []
+    class Pool {
+      dispose(): void {
+        log.push('Pool')
+      }
+    }
+    class Slow {
+      constructor(readonly pool: Pool) {}
+      async dispose(): Promise<void> {
+        // Slow enough that the pool, if it did not wait, would be closed first.
+        await new Promise((resolve) => setTimeout(resolve, 20))
+        log.push('Slow')
+      }
+    }
+    injects(Slow, Pool)
+    const scope = createScope({ order: 'dependencies', concurrency: 8 })
+    createTestContainer({ scope }).resolve(Slow)
+    await scope.dispose()
+    expect(log).toEqual(['Slow', 'Pool'])
+  })
+
   it('runs every disposer when two of three fail, and names both failing services', async () => {
     const log: Log = []
     const { Db, UsersService } = defineGraph(log, ['UsersService', 'Db'])
