@@ -227,12 +227,11 @@ function checkOverride(override: unknown, index: number, call: string): CheckedO
       )
     }
     const value = o.useValue
-    if (o.dispose && provider === 'useValue' && (typeof value !== 'object' || value === null)) {
-      if (typeof value !== 'function') {
-        throw new TypeError(
-          `${call}: \`${at}.dispose\` is true, but \`${at}.useValue\` is ${describeValue(value)}, which has nothing to dispose`,
-        )
-      }
+    const isObject = (typeof value === 'object' && value !== null) || typeof value === 'function'
+    if (o.dispose && provider === 'useValue' && !isObject) {
+      throw new TypeError(
+        `${call}: \`${at}.dispose\` is true, but \`${at}.useValue\` is ${describeValue(value)}, which has nothing to dispose`,
+      )
     }
   }
   return {

@@ -33,7 +33,24 @@ declare module 'cleanroom' {
   }
 }
 
-const testContainers = new WeakMap<object, TestContainerState>()
+/**
+ * Where a test container keeps its bookkeeping: a registered symbol, so that the kind in
+ * `defaultRegistry` (one per process) recognises test containers made by any copy of this
+ * module (the ESM and CommonJS builds, Jest's per-file module registries).
+ */
+const stateKey: unique symbol = Symbol.for('cleanroom.tsyringe-container')
+
+/** What every copy's bookkeeping offers the kind. */
+interface ContainerBookkeeping {
+  readonly label: string
+  release(): void
+}
+
+function bookkeepingOf(value: unknown): ContainerBookkeeping | undefined {
+  if (typeof value !== 'object' || value === null) return undefined
+  const state = (value as { [stateKey]?: ContainerBookkeeping })[stateKey]
+  return typeof state?.release === 'function' ? state : undefined
+}
 
 /**
  * A child container made by {@link createTestContainer}: tsyringe's `DependencyContainer`,
@@ -67,13 +84,12 @@ export interface TestContainer extends DependencyContainer, AsyncDisposable {
  */
 export const tsyringeContainerKind: Kind<DependencyContainer> = defineKind({
   name: 'tsyringe-container',
-  match: (value: unknown): value is DependencyContainer =>
-    typeof value === 'object' && value !== null && testContainers.has(value),
+  match: (value: unknown): value is DependencyContainer => bookkeepingOf(value) !== undefined,
   dispose: (container: DependencyContainer) => {
-    testContainers.get(container)?.release()
+    bookkeepingOf(container)?.release()
   },
   describe: (container: DependencyContainer) =>
-    testContainers.get(container)?.label ?? 'tsyringe container',
+    bookkeepingOf(container)?.label ?? 'tsyringe container',
 })
 
 if (!defaultRegistry.has(tsyringeContainerKind.name))
@@ -198,7 +214,7 @@ export function createTestContainer(
     void containerScope.dispose()
     throw error
   }
-  testContainers.set(child, state)
+  Object.defineProperty(child, stateKey, { value: state })
   // First in its scope, so released last: after everything it built.
   trackFor(createTestContainer, containerScope, child, {
     kind: tsyringeContainerKind.name,

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { afterAll, describe, expect, it } from 'vitest'
 import { parseTap, runSuite, type SuiteRun } from './run-suite.ts'
 
@@ -117,5 +118,57 @@ describe("cleanroom/tsyringe under Vitest with setupFiles: ['cleanroom/vitest/se
 
   it('disposes each container dependents first, and never the transaction it was given', () => {
     expect(run.order).toEqual(expectedOrder)
+  })
+})
+
+const jestBin = fileURLToPath(new URL('../../node_modules/jest/bin/jest.js', import.meta.url))
+
+/** The parts of Jest's `--json` output the assertions read. */
+interface JestResults {
+  testResults: {
+    assertionResults: { title: string; status: string; failureMessages: string[] }[]
+  }[]
+}
+
+describe('cleanroom/tsyringe under Jest (a module registry per file)', () => {
+  let run: SuiteRun
+  const tests = () =>
+    (JSON.parse(run.stdout) as JestResults).testResults
+      .flatMap((file) => file.assertionResults)
+      .sort((a, b) => a.title.localeCompare(b.title))
+
+  it('runs the suite and exits by itself, failing', async () => {
+    run = await runSuite(
+      'tsyringe-jest',
+      ['node', jestBin, '--rootDir=.', '--json', '--no-watchman', '--cacheDirectory=.jest-cache'],
+      { with: ['tsyringe-shared'], link },
+    )
+    expect(run.timedOut).toBe(false)
+    expect(run.code).toBe(1)
+  })
+
+  it('fails only the test whose disposer failed, naming the service', () => {
+    expect(tests().map((t) => [t.title, t.status])).toEqual([
+      ['resolves the service on the test transaction', 'passed'],
+      ['signs a user up, and its mailer fails to close', 'failed'],
+    ])
+    const at = resolvedAt('tsyringe-jest', 'signup.test.cjs')
+    expect(tests()[1]?.failureMessages.join('\n')).toMatch(
+      new RegExp(
+        `DisposeError: Cleanup of "Mailer" \\(created at ${at}:\\d+\\) in scope "[^\\n]* › tsyringe container" failed: Error: SMTP connection already closed`,
+      ),
+    )
+  })
+
+  it('disposes each file’s containers dependents first, and never the transaction', () => {
+    const of = (name: string) => run.order.filter((line) => line.endsWith(` ${name}`))
+    expect(of('users')).toEqual(['UsersService users', 'UsersRepository users'])
+    expect(of('signup')).toEqual([
+      'SignupService signup',
+      'UsersService signup',
+      'UsersRepository signup',
+    ])
+    expect(run.order).toContain('Mailer')
+    expect(run.order.filter((line) => line.startsWith('transaction'))).toEqual([])
   })
 })

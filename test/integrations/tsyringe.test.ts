@@ -1,4 +1,5 @@
 import 'reflect-metadata'
+import { createRequire } from 'node:module'
 import {
   container as globalContainer,
   inject,
@@ -569,6 +570,25 @@ describe('createTestContainer', () => {
     expect(tsyringeContainerKind.match(createTestContainer({ scope }))).toBe(true)
     expect(tsyringeContainerKind.match(globalContainer.createChildContainer())).toBe(false)
     await scope.dispose()
+  })
+
+  it('recognises test containers made by the other build (ESM and CommonJS in one process)', async () => {
+    const commonjs = createRequire(import.meta.url)(
+      'cleanroom/tsyringe',
+    ) as typeof import('cleanroom/tsyringe')
+    expect(commonjs.createTestContainer).not.toBe(createTestContainer)
+    const log: Log = []
+    class Closes {
+      dispose(): void {
+        log.push('Closes')
+      }
+    }
+    const scope = createScope()
+    const container = commonjs.createTestContainer({ scope })
+    container.resolve(Closes)
+    expect(tsyringeContainerKind.match(container)).toBe(true)
+    await scope.dispose()
+    expect(log).toEqual(['Closes'])
   })
 
   it('rejects bad input at the call, naming the option and the value', () => {
