@@ -805,7 +805,7 @@ export class ContainerDisposedError extends CleanroomError {
   ) {
     super(
       `Cannot ${call}: test container "${container}"${created === undefined ? '' : ` (created at ${created})`} is ${state}, ` +
-        'and the instances it built were disposed with it. Resolve what a test needs while the ' +
+        `and the instances it built ${state === 'disposed' ? 'were' : 'are being'} disposed with it. Resolve what a test needs while the ` +
         'test runs, and create a container for each test with createTestContainer() rather than ' +
         'keeping one from an earlier test.',
       'ERR_CLEANROOM_CONTAINER_DISPOSED',

@@ -525,7 +525,13 @@ describe('createTestContainer', () => {
     })
     await scope.dispose()
     expect(seen).toBeInstanceOf(ContainerDisposedError)
-    expect(seen).toMatchObject({ state: 'disposing' })
+    expect(seen).toMatchObject({
+      code: 'ERR_CLEANROOM_CONTAINER_DISPOSED',
+      state: 'disposing',
+      message: expect.stringMatching(
+        /^Cannot resolve\("anything"\): test container "tsyringe container" \(created at [^)]+\) is disposing, and the instances it built are being disposed with it\./,
+      ) as unknown,
+    })
   })
 
   it('disposes early, the same way, with dispose() or await using, and never calls tsyringe’s', async () => {
