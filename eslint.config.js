@@ -251,6 +251,17 @@ export default tseslint.config(
     ],
     { commonjs: true },
   ),
+  // The tsyringe contract suites: a CommonJS app, and node:test and Jest files, as their users
+  // write them (the Vitest file is ESM, under the plain-JavaScript rules above).
+  contractSuite(
+    ['test/contract/suites/tsyringe-*/**/*.cjs'],
+    ['require', 'module', 'process', 'setTimeout'],
+    { commonjs: true },
+  ),
+  {
+    files: ['test/contract/suites/tsyringe-jest/**/*.cjs'],
+    languageOptions: { globals: readonlyGlobals(['test', 'expect']) },
+  },
   {
     files: ['test/contract/suites/leaks-jest/**/*.js'],
     languageOptions: { globals: readonlyGlobals(['test', 'beforeAll', 'afterAll']) },

@@ -41,6 +41,7 @@ export {
   CacheClearError,
   AsyncTaskError,
   OpenIteratorError,
+  ContainerDisposedError,
 } from './core/errors.ts'
 export type { DeadlineLimit, PoolHolder, ResourceRef } from './core/errors.ts'
 export type { AsyncTaskFailure } from './core/errors.ts'

@@ -770,3 +770,47 @@ export class OpenIteratorError extends CleanroomError {
     this.database = database
   }
 }
+
+/**
+ * A test container from `createTestContainer()` was used after its disposal started: a
+ * `resolve()`, `resolveAll()`, `register()` or `createChildContainer()` once the test (or the
+ * scope it was tracked in) ended. The instances it built were disposed, so it builds no more.
+ *
+ * @example
+ * ```ts
+ * import { ContainerDisposedError } from 'cleanroom'
+ *
+ * function explain(error: unknown): void {
+ *   if (error instanceof ContainerDisposedError) console.log(error.container, error.state)
+ * }
+ * ```
+ */
+export class ContainerDisposedError extends CleanroomError {
+  /** The container's label, as reports name it. */
+  readonly container: string
+  /** `'disposing'` while its instances are being disposed, then `'disposed'`. */
+  readonly state: 'disposing' | 'disposed'
+
+  /**
+   * @param container - the container's label
+   * @param state - whether its disposal is running or done
+   * @param call - what was refused, e.g. `resolve("Db")`
+   * @param created - where it was created, as `file:line:column`, when known
+   */
+  constructor(
+    container: string,
+    state: 'disposing' | 'disposed',
+    call: string,
+    created: string | undefined,
+  ) {
+    super(
+      `Cannot ${call}: test container "${container}"${created === undefined ? '' : ` (created at ${created})`} is ${state}, ` +
+        `and the instances it built ${state === 'disposed' ? 'were' : 'are being'} disposed with it. Resolve what a test needs while the ` +
+        'test runs, and create a container for each test with createTestContainer() rather than ' +
+        'keeping one from an earlier test.',
+      'ERR_CLEANROOM_CONTAINER_DISPOSED',
+    )
+    this.container = container
+    this.state = state
+  }
+}
