@@ -11,6 +11,12 @@ export interface Attribution {
   readonly owner: string
   /** Where the user created the owner. */
   readonly site: CreationSite
+  /**
+   * The object standing for the owner (a knex instance's pool): while the value it is a part
+   * of is tracked in a live scope (see `registerParts`), what is created on its behalf is
+   * the scope's to dispose, not a leak.
+   */
+  readonly holder?: object
 }
 
 interface AttributionState {

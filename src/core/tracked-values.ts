@@ -15,8 +15,49 @@ export function isTrackable(value: unknown): value is object {
   return (typeof value === 'object' && value !== null) || typeof value === 'function'
 }
 
+/**
+ * Finds the parts of a tracked value that things are created on behalf of (a knex instance's
+ * pool): what a library creates for a part is covered by the value's tracking. Cheap, and
+ * returns nothing for values it does not know.
+ */
+export type PartsFinder = (value: object) => readonly object[]
+
+interface Parts {
+  readonly finders: PartsFinder[]
+  /** The entry tracking the value each part belongs to. */
+  readonly owners: WeakMap<object, Entry>
+}
+
+const parts: Parts = processSingleton('trackedParts', (): Parts => ({
+  finders: [],
+  owners: new WeakMap(),
+}))
+
+/** Registers how to find the parts of tracked values (an integration does, on import). */
+export function registerParts(finder: PartsFinder): void {
+  parts.finders.push(finder)
+}
+
 export function rememberValue(value: object, entry: Entry): void {
   trackedValues.set(value, entry)
+  for (const finder of parts.finders) {
+    let found: readonly object[]
+    try {
+      found = finder(value)
+    } catch {
+      continue
+    }
+    for (const part of found) {
+      // A part shared by several tracked values (clones sharing a pool) stays with a live one.
+      if (parts.owners.get(part)?.state !== 'live') parts.owners.set(part, entry)
+    }
+  }
+}
+
+/** The live entry tracking the value `part` belongs to (see {@link registerParts}), if any. */
+export function findOwnerOfPart(part: object): Entry | undefined {
+  const entry = parts.owners.get(part)
+  return entry?.state === 'live' ? entry : undefined
 }
 
 /** The live entry tracking `value`, if any. */

@@ -90,7 +90,7 @@ export function instrumentKnex(Client: { prototype: KnexClient }): void {
 
 function instrumentPool(client: KnexClient, pool: TarnPool, site: CreationSite): void {
   const record: PoolRecord = {
-    attribution: { owner: describePool(client), site },
+    attribution: { owner: describePool(client), site, holder: pool },
     acquired: new Map(),
     transactions: new Map(),
   }

@@ -2,6 +2,7 @@ import knex, { type Knex } from 'knex'
 import { currentScopeFor, deferFor, trackFor } from '../core/current-scope.ts'
 import { defaultRegistry } from '../core/default-registry.ts'
 import { defineKind, type Kind } from '../core/kind.ts'
+import { registerParts } from '../core/tracked-values.ts'
 import type { Scope, TrackOptions } from '../core/scope-types.ts'
 import {
   assertKnownKeys,
@@ -23,6 +24,12 @@ declare module 'cleanroom' {
 }
 
 instrumentKnex(knex.Client as unknown as { prototype: KnexClient })
+// A tracked knex instance covers its pool: the reap interval a query starts in a later test is
+// the instance's, not that test's leak.
+registerParts((value) => {
+  const pool = isKnex(value) ? (value.client as KnexClient).pool : undefined
+  return typeof pool === 'object' && pool !== null ? [pool] : []
+})
 
 function isKnex(value: unknown): value is Knex {
   if (typeof value !== 'function') return false

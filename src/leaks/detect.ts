@@ -2,7 +2,7 @@ import { attributionOf } from '../core/attribution.ts'
 import { LeakError } from '../core/errors.ts'
 import type { LeakInfo } from '../core/leak-info.ts'
 import { realTimers } from '../core/real-timers.ts'
-import { findValue } from '../core/tracked-values.ts'
+import { findOwnerOfPart, findValue, isTrackable } from '../core/tracked-values.ts'
 import {
   CreationLog,
   CreationSources,
@@ -310,7 +310,13 @@ function identify(
 ): Found[] {
   const left = new Map(more)
   const found: Found[] = []
-  const owned = (resource: unknown): boolean => findValue(resource) !== undefined
+  const owned = (resource: unknown): boolean => {
+    if (findValue(resource) !== undefined) return true
+    // What a library made for a part of a tracked value (a knex pool's reap interval) is the
+    // tracked value's.
+    const holder = isTrackable(resource) ? attributionOf(resource)?.holder : undefined
+    return holder !== undefined && findOwnerOfPart(holder) !== undefined
+  }
   for (const timer of timers) {
     if (!owned(timer)) found.push({ type: 'Timeout', resource: timer, count: 1 })
   }

@@ -12,7 +12,7 @@ const { promisify } = require('node:util')
 const { MessageChannel, Worker } = require('node:worker_threads')
 const knex = require('knex')
 // Names a leaked knex pool's interval and connections by the line that created the pool.
-require('cleanroom/knex')
+const { createTestKnex } = require('cleanroom/knex')
 
 // CI's Node 24 run passes a better-sqlite3 binary built for it (node_modules holds Node 20's).
 const sqlite = {
@@ -34,10 +34,13 @@ const tcp = (socket) =>
 
 /** The file's own server: started before the file's tests, closed after them. */
 let fileServer
+/** The file's own knex instance, tracked in the file's scope; first queried by a test. */
+let fileDb
 
 async function startFileServer() {
   fileServer = http.createServer((_, response) => response.end('ok')).listen(0, '127.0.0.1')
   await once(fileServer, 'listening')
+  fileDb = createTestKnex(sqlite)
 }
 
 function stopFileServer() {
@@ -190,6 +193,9 @@ const cases = [
     const db = knex(sqlite)
     await db.raw('select 1')
     await db.destroy()
+  }),
+  clean('first queries the file’s knex instance (its pool starts its reap interval)', async () => {
+    await fileDb.raw('select 1')
   }),
   clean('uses the file’s server', async () => {
     const body = await fetchText(fileServer.address().port)
