@@ -28,7 +28,7 @@ instrumentKnex(knex.Client as unknown as { prototype: KnexClient })
 // the instance's, not that test's leak.
 registerParts((value) => {
   const pool = isKnex(value) ? (value.client as KnexClient).pool : undefined
-  return typeof pool === 'object' && pool !== null ? [pool] : []
+  return pool === undefined ? [] : [pool]
 })
 
 function isKnex(value: unknown): value is Knex {
