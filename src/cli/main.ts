@@ -71,6 +71,10 @@ async function main(args: readonly string[]): Promise<number> {
   }
 }
 
+// A terminal that hangs up (SIGHUP, forwarded to the command) makes writes fail: the run still
+// ends its process tree and exits, with nothing more to say.
+process.stderr.on('error', () => undefined)
+
 try {
   process.exitCode = await main(process.argv.slice(2))
 } catch (error) {

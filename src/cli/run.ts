@@ -130,6 +130,10 @@ export async function runCommand(options: RunOptions, io: RunIo): Promise<number
       }
     }
     return report.exit.exitCode
+  } catch (error) {
+    // A failure of our own: leave nothing of the command running behind us.
+    signalTree(pgid, sampler.sample().pids, 'SIGKILL')
+    throw error
   } finally {
     clearInterval(timer)
     clearTimeout(killTimer)
