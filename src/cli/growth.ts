@@ -9,17 +9,18 @@ export const minFittedSamples = 5
 
 /**
  * The growth of the tree's memory: the least-squares line through the samples taken after the
- * warm-up (the first 20 % of the run, at most 10 s, while the runtime and the test files load).
- * Its rise over the fitted span is what `--max-growth` is compared with: unlike last − first, one
- * sample taken in the middle of a collection or a burst moves it little.
+ * warm-up (by default the first 20 % of the run, at most 10 s, while the runtime and the test
+ * files load). Its rise over the fitted span is what `--max-growth` is compared with: unlike
+ * last − first, one sample taken in the middle of a collection or a burst moves it little.
  *
  * @param samples - the samples, in time order
+ * @param warmUpMs - the warm-up, ms from the start (`--warm-up`); the default when `undefined`
  * @returns the fit, or `undefined` when fewer than {@link minFittedSamples} follow the warm-up
  */
-export function fitGrowth(samples: readonly RunSample[]): RunGrowth | undefined {
+export function fitGrowth(samples: readonly RunSample[], warmUpMs?: number): RunGrowth | undefined {
   const last = samples.at(-1)
   if (last === undefined) return undefined
-  const fromMs = Math.min(maxWarmUpMs, last.t * warmUpShare)
+  const fromMs = warmUpMs ?? Math.min(maxWarmUpMs, last.t * warmUpShare)
   const fitted = samples.filter((sample) => sample.t >= fromMs)
   const first = fitted[0]
   if (first === undefined || fitted.length < minFittedSamples) return undefined

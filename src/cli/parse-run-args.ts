@@ -12,6 +12,8 @@ export interface RunOptions {
   readonly maxGrowthBytes: number | undefined
   /** Where to write the samples and the summary as JSON. */
   readonly jsonFile: string | undefined
+  /** Samples in the first `warmUpMs` are left out of the growth; `undefined`: 20 % of the run, ≤ 10 s. */
+  readonly warmUpMs: number | undefined
   /** Milliseconds the tree has after a forwarded signal before it is killed with `SIGKILL`. */
   readonly graceMs: number
   /** The directory of per-test records, passed to the command as `CLEANROOM_REPORT`. */
@@ -35,6 +37,8 @@ Options:
   --interval <ms>       time between two samples: 250, 250ms or 1s (default 250 ms, at least 10 ms)
   --max-growth <size>   fail (exit code 1) when the memory grows more than this over the run:
                         100MB, 100 MB, 512KiB, or bytes (MB = 1,000,000 bytes, MiB = 1,048,576)
+  --warm-up <ms>        leave the samples of the first <ms> out of the growth (default: the
+                        first 20 % of the run, at most 10 s): start-up is not a leak
   --json <file>         write the samples and the summary to <file> as JSON
   --grace <ms>          after Ctrl-C or SIGTERM, time the command has to exit before its whole
                         process tree is killed with SIGKILL (default 5000 ms)
@@ -52,6 +56,7 @@ const options = {
   html: { type: 'string' },
   report: { type: 'string' },
   grace: { type: 'string' },
+  'warm-up': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const
 
@@ -60,11 +65,12 @@ const placeholders = new Map([
   ['--max-growth', '<size>'],
   ['--json', '<file>'],
   ['--grace', '<ms>'],
+  ['--warm-up', '<ms>'],
   ['--html', '<file>'],
   ['--report', '<dir>'],
 ])
 
-const known = '--interval, --max-growth, --json, --grace, --help'
+const known = '--interval, --max-growth, --warm-up, --json, --grace, --help'
 
 /**
  * Reads the arguments of `cleanroom run` (those after `run`).
@@ -130,6 +136,10 @@ export function parseRunArgs(args: readonly string[]): RunOptions | HelpRequest 
       values['max-growth'] === undefined
         ? undefined
         : parseSize(values['max-growth'], '--max-growth'),
+    warmUpMs:
+      values['warm-up'] === undefined
+        ? undefined
+        : parseMilliseconds(values['warm-up'], '--warm-up', 0),
     jsonFile: values.json,
     graceMs:
       values.grace === undefined ? defaultGraceMs : parseMilliseconds(values.grace, '--grace', 0),

@@ -69,7 +69,7 @@ export async function runCommand(options: RunOptions, io: RunIo): Promise<number
     peakProcesses = Math.max(peakProcesses, pids.length)
     if (!io.stderr.isTTY) return
     // The fit reads every sample: every 4th is enough for a line a person reads.
-    const growth = samples.length % 4 === 0 ? fitGrowth(samples) : undefined
+    const growth = samples.length % 4 === 0 ? fitGrowth(samples, options.warmUpMs) : undefined
     if (growth !== undefined) rate = ` · ${formatRate(growth.bytesPerSecond)}`
     status.update(describeProgress(sample, peak, rate))
   }
@@ -197,7 +197,7 @@ interface ReportParts {
 
 function buildReport(parts: ReportParts): RunReport {
   const { options, samples, exit } = parts
-  const growth = fitGrowth(samples) ?? null
+  const growth = fitGrowth(samples, options.warmUpMs) ?? null
   const maxGrowthBytes = options.maxGrowthBytes ?? null
   const exceeded = growth !== null && maxGrowthBytes !== null && growth.fittedBytes > maxGrowthBytes
   const signalNumber = exit.signal === null ? undefined : constants.signals[exit.signal]

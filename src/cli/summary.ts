@@ -1,6 +1,9 @@
 import type { RunReport } from '../reporters/run-report.ts'
 import { formatMegabytes } from './size.ts'
 
+/** Below this, the summary says the growth is mostly start-up. */
+const shortRunMs = 30_000
+
 /** A growth rate in MB (SI) per minute, signed: `+12.4 MB/min`. */
 export function formatRate(bytesPerSecond: number): string {
   const perMinute = (bytesPerSecond * 60) / 1e6
@@ -65,6 +68,11 @@ export function formatSummary(report: RunReport): string {
   } else {
     lines.push(
       `  growth: ${formatRate(growth.bytesPerSecond)} (${growth.fittedBytes >= 0 ? '+' : '−'}${formatMegabytes(Math.abs(growth.fittedBytes))} fitted over ${formatSeconds(growth.toMs - growth.fromMs)}, after ${formatSeconds(growth.fromMs)} of warm-up)${limit}${memory.maxGrowthBytes === null ? '' : memory.exceeded ? ': EXCEEDED' : ': ok'}`,
+    )
+  }
+  if (growth !== null && report.durationMs < shortRunMs) {
+    lines.push(
+      `  (a run under ${shortRunMs / 1000} s measures mostly start-up: --warm-up <ms> leaves more of it out)`,
     )
   }
   if (memory.exceeded && growth !== null && memory.maxGrowthBytes !== null) {

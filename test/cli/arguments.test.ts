@@ -49,6 +49,8 @@ describe('parseRunArgs', () => {
         'm.json',
         '--grace',
         '250ms',
+        '--warm-up',
+        '30s',
         '--',
         'npx',
         'vitest',
@@ -59,6 +61,7 @@ describe('parseRunArgs', () => {
       command: ['npx', 'vitest', '--interval', '5'],
       intervalMs: 1000,
       maxGrowthBytes: 100_000_000,
+      warmUpMs: 30_000,
       jsonFile: 'm.json',
       graceMs: 250,
       reportDir: undefined,
@@ -70,6 +73,7 @@ describe('parseRunArgs', () => {
       command: ['npm', 'test'],
       intervalMs: 250,
       maxGrowthBytes: undefined,
+      warmUpMs: undefined,
       jsonFile: undefined,
       graceMs: 5000,
       reportDir: undefined,
@@ -98,7 +102,7 @@ describe('parseRunArgs', () => {
     [['--help=yes'], "Option '-h, --help' does not take an argument"],
     [
       ['-x', '--', 'y'],
-      'Unknown option `-x` for cleanroom run. Its options are --interval, --max-growth, --json, --grace, --help; put the test command and its own options after `--`.',
+      'Unknown option `-x` for cleanroom run. Its options are --interval, --max-growth, --warm-up, --json, --grace, --help; put the test command and its own options after `--`.',
     ],
     [
       ['--', ''],

@@ -29,6 +29,15 @@ describe('fitGrowth', () => {
     expect(Math.abs(growth?.fittedBytes ?? Infinity)).toBeLessThan(3e6)
   })
 
+  it('leaves out the warm-up it is given', () => {
+    const growth = fitGrowth(
+      samples(40, (t) => (t < 5000 ? t * 50_000 : 250e6)),
+      5000,
+    )
+    expect(growth?.fromMs).toBe(5000)
+    expect(growth?.bytesPerSecond).toBe(0)
+  })
+
   it('fits nothing with fewer than 5 samples after the warm-up', () => {
     expect(fitGrowth([])).toBeUndefined()
     expect(fitGrowth(samples(4, (t) => t))).toBeUndefined()

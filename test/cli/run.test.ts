@@ -15,7 +15,7 @@ describe('cleanroom run: the command line', () => {
   it.each([
     [
       ['run', '--foo', '--', 'node'],
-      /^cleanroom: Unknown option `--foo` for cleanroom run\. Its options are --interval, --max-growth, --json, --grace, --help; put the test command and its own options after `--`\.\nSee cleanroom run --help\.\n$/,
+      /^cleanroom: Unknown option `--foo` for cleanroom run\. Its options are --interval, --max-growth, --warm-up, --json, --grace, --help; put the test command and its own options after `--`\.\nSee cleanroom run --help\.\n$/,
     ],
     [
       ['run', '--max-growth', '10XB', '--', 'node'],
@@ -126,7 +126,9 @@ describe('cleanroom run: memory', () => {
       'node',
       fixture('flat.mjs'),
     ])
-    expect(run.stderr).toMatch(/limit 20\.0 MB: ok\n$/)
+    expect(run.stderr).toMatch(
+      /limit 20\.0 MB: ok\n  \(a run under 30 s measures mostly start-up: --warm-up <ms> leaves more of it out\)\n$/,
+    )
     expect(run.code).toBe(0)
     const report = readReport(json)
     expect(Math.abs(report.memory.growth?.fittedBytes ?? Infinity)).toBeLessThan(10e6)
