@@ -58,6 +58,11 @@ async function main(args: readonly string[]): Promise<number> {
         process.stdout.write(`${runUsage}\n`)
         return 0
       }
+      if (process.platform === 'win32') {
+        throw new UsageError(
+          'cleanroom run needs process groups to end the whole process tree: Linux or macOS, not Windows (WSL works).',
+        )
+      }
       return runCommand(options, { stderr: process.stderr, env: process.env })
     }
     case 'report':

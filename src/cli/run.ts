@@ -197,7 +197,16 @@ interface ReportParts {
 
 function buildReport(parts: ReportParts): RunReport {
   const { options, samples, exit } = parts
-  const growth = fitGrowth(samples, options.warmUpMs) ?? null
+  const fit = fitGrowth(samples, options.warmUpMs)
+  // Whole bytes: the fit's fractions mean nothing.
+  const growth =
+    fit === undefined
+      ? null
+      : {
+          ...fit,
+          bytesPerSecond: Math.round(fit.bytesPerSecond),
+          fittedBytes: Math.round(fit.fittedBytes),
+        }
   const maxGrowthBytes = options.maxGrowthBytes ?? null
   const exceeded = growth !== null && maxGrowthBytes !== null && growth.fittedBytes > maxGrowthBytes
   const signalNumber = exit.signal === null ? undefined : constants.signals[exit.signal]

@@ -127,7 +127,7 @@ describe('cleanroom run: memory', () => {
       fixture('flat.mjs'),
     ])
     expect(run.stderr).toMatch(
-      /limit 20\.0 MB: ok\n  \(a run under 30 s measures mostly start-up: --warm-up <ms> leaves more of it out\)\n$/,
+      /limit 20\.0 MB: ok\n {2}\(a run under 30 s measures mostly start-up: --warm-up <ms> leaves more of it out\)\n$/,
     )
     expect(run.code).toBe(0)
     const report = readReport(json)
