@@ -5,7 +5,10 @@ import { createPsSampler } from './ps-tree.ts'
 export interface TreeSample {
   /** The sum of the resident set sizes of the processes, in bytes. */
   readonly rssBytes: number
-  /** The processes counted: the root, its descendants, and those that left the tree. */
+  /**
+   * The processes counted, zombies (ended, not yet reaped) left out: the root, its descendants,
+   * and those that left the tree.
+   */
   readonly pids: readonly number[]
 }
 
@@ -18,7 +21,7 @@ export interface TreeSampler {
 }
 
 /**
- * A sampler for the tree under `rootPid`: `/proc` on Linux, `ps -A -o pid=,ppid=,rss=`
+ * A sampler for the tree under `rootPid`: `/proc` on Linux, `ps -A -o pid=,ppid=,rss=,stat=`
  * elsewhere. A process once seen in the tree stays counted while it lives, even after its parent
  * exits and it is re-parented away (to init, or a subreaper).
  */
@@ -97,10 +100,11 @@ function createProcSampler(rootPid: number): TreeSampler {
   /** Every process seen in the tree and still alive, by pid: its start time. */
   const known = new Map<number, string>()
 
-  function walk(from: number, seen: Set<number>, stat: Stat | undefined): number {
+  /** Adds the tree under `from` to `running` (zombies left out); returns its RSS in bytes. */
+  function walk(from: number, seen: Set<number>, running: number[], stat?: Stat): number {
     let rss = 0
     const stack = [from]
-    let pending: Stat | undefined = stat
+    let pending = stat
     for (let pid = stack.pop(); pid !== undefined; pid = stack.pop()) {
       if (seen.has(pid)) continue
       const current = pending ?? readStat(pid)
@@ -108,8 +112,9 @@ function createProcSampler(rootPid: number): TreeSampler {
       if (current === undefined) continue
       seen.add(pid)
       known.set(pid, current.startTime)
-      // A zombie has no memory left, and its children are already re-parented.
+      // A zombie has ended: no memory left, and its children are already re-parented.
       if (current.state === 'Z') continue
+      running.push(pid)
       rss += current.rssPages * pageSize
       readChildren(pid, stack)
     }
@@ -120,15 +125,16 @@ function createProcSampler(rootPid: number): TreeSampler {
     method: 'proc',
     sample() {
       const seen = new Set<number>()
-      let rss = walk(rootPid, seen, undefined)
+      const running: number[] = []
+      let rss = walk(rootPid, seen, running)
       // Processes seen before and not reached now: ended, or re-parented out of the tree.
       for (const [pid, startTime] of known) {
         if (seen.has(pid)) continue
         const stat = readStat(pid)
         if (stat === undefined || stat.startTime !== startTime) known.delete(pid)
-        else rss += walk(pid, seen, stat)
+        else rss += walk(pid, seen, running, stat)
       }
-      return { rssBytes: rss, pids: [...seen] }
+      return { rssBytes: rss, pids: running }
     },
   }
 }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process'
 import type { TreeSampler } from './process-tree.ts'
 
 /**
- * The sampler for platforms without `/proc` (macOS, the BSDs): one `ps -A -o pid=,ppid=,rss=`
+ * The sampler for platforms without `/proc` (macOS, the BSDs): one `ps -A -o pid=,ppid=,rss=,stat=`
  * per sample, its `rss` column in KiB. Starting `ps` costs a few milliseconds of CPU each time,
  * far more than reading `/proc`. Not run by the test suite, which runs on Linux.
  */
@@ -13,16 +13,19 @@ export function createPsSampler(rootPid: number): TreeSampler {
     sample() {
       let output: string
       try {
-        output = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' })
+        output = execFileSync('ps', ['-A', '-o', 'pid=,ppid=,rss=,stat='], { encoding: 'utf8' })
       } catch {
         return { rssBytes: 0, pids: [] }
       }
       const rssOf = new Map<number, number>()
       const childrenOf = new Map<number, number[]>()
       for (const line of output.split('\n')) {
-        const [pid, ppid, rss] = line.trim().split(/\s+/).map(Number)
+        const [pidText, ppidText, rssText, state] = line.trim().split(/\s+/)
+        const [pid, ppid, rss] = [pidText, ppidText, rssText].map(Number)
         if (pid === undefined || ppid === undefined || rss === undefined || Number.isNaN(rss))
           continue
+        // A zombie (state Z) has ended: it is not counted.
+        if (state?.startsWith('Z') === true) continue
         rssOf.set(pid, rss * 1024)
         const siblings = childrenOf.get(ppid)
         if (siblings === undefined) childrenOf.set(ppid, [pid])

@@ -62,7 +62,8 @@ export async function runCommand(options: RunOptions, io: RunIo): Promise<number
   let rate = ''
   const takeSample = (): void => {
     const { rssBytes, pids } = sampler.sample()
-    if (pids.length === 0) return
+    // The command has ended and waits to be reaped: what is left is not its run.
+    if (!pids.includes(pgid)) return
     const sample = { t: Math.round(performance.now() - t0), rss: rssBytes, processes: pids.length }
     samples.push(sample)
     if (peak === undefined || sample.rss > peak.rss) peak = sample

@@ -3,6 +3,7 @@ import { once } from 'node:events'
 import { existsSync, rmSync } from 'node:fs'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createTreeSampler, listProcessGroup } from '../../src/cli/process-tree.ts'
+import { createPsSampler } from '../../src/cli/ps-tree.ts'
 import { buildChildEnv } from '../../src/cli/run.ts'
 import { killAll, waitUntilGone } from './run-cli.ts'
 
@@ -52,6 +53,17 @@ describe.runIf(process.platform === 'linux')('the /proc sampler', () => {
     expect(sampler.sample().pids).toHaveLength(3)
     await once(parent, 'exit')
     expect([...sampler.sample().pids].sort()).toEqual([...children].sort())
+  })
+
+  it('counts what ps counts, the fallback of other platforms', async () => {
+    const { parent, children } = await startParent(2)
+    const proc = createTreeSampler(parent.pid ?? 0).sample()
+    const ps = createPsSampler(parent.pid ?? 0)
+    expect(ps.method).toBe('ps')
+    const sample = ps.sample()
+    expect([...sample.pids].sort()).toEqual([parent.pid, ...children].sort())
+    // Both read the kernel's RSS; a few MB may move between the two readings.
+    expect(Math.abs(sample.rssBytes - proc.rssBytes)).toBeLessThan(20e6)
   })
 
   it('counts nothing once the tree has ended', () => {
