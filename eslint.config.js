@@ -174,6 +174,35 @@ export default tseslint.config(
     },
   },
   {
+    // cli/ is the `cleanroom` command: it stands on core/, the reporters and memory/, and runs
+    // the test command in a process of its own, so it needs no runner, driver or runtime.
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: frameworksAndDrivers,
+              message: 'src/cli imports no test framework, driver or DI library.',
+            },
+            {
+              group: [
+                '**/leaks/*',
+                '**/state/*',
+                '**/runtime/*',
+                '**/adapters/*',
+                '**/integrations/*',
+              ],
+              message:
+                'Imports flow one way: src/cli imports src/core, src/reporters and src/memory.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['**/*.js', '**/*.mjs'],
     extends: [tseslint.configs.disableTypeChecked],
     languageOptions: {

@@ -49,6 +49,18 @@ const config: UserConfig[] = defineConfig([
       codeSplitting: { groups: [{ name: 'rolldown-runtime', test: /rolldown[\\/]runtime/ }] },
     },
   },
+  {
+    // The `cleanroom` bin: ESM only, no types (nothing imports it). Its shebang makes tsdown mark
+    // dist/cli.mjs executable.
+    entry: { cli: 'src/cli/main.ts' },
+    format: 'esm',
+    platform: 'node',
+    target: 'node20.19',
+    dts: false,
+    sourcemap: true,
+    outputOptions: { comments: false },
+    clean: false,
+  },
 ])
 
 export default config

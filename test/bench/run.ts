@@ -1,4 +1,5 @@
 import { availableParallelism, cpus } from 'node:os'
+import { runCliSampling } from './cli-sampling.ts'
 import { formatTable, verdict } from './format-table.ts'
 import { runHeap } from './heap.ts'
 import { runLeakCheck } from './leak-check.ts'
@@ -23,6 +24,7 @@ const checks: TargetCheck[] = [
   ...(await runParallel()).checks,
   ...(await runLeakCheck()).checks,
   ...runRunnerOverhead().checks,
+  ...(await runCliSampling()).checks,
 ]
 
 const failed = checks.filter((check) => !check.pass)
