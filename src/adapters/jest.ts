@@ -102,6 +102,8 @@ export function installCleanroom(options?: CleanroomOptions): void {
     : hooksBinder(jest, call)
   const { runtime, created } = installRuntime(options, call)
   if (!created) return
+  // The test file's global is a vm context's, its own and dear to list: checked per file.
+  runtime.compareGlobalsPerFile()
   const testPath = jest.expect?.getState?.().testPath
   // Open the file's scope now, so that what the test file tracks as it loads belongs to it.
   const opened = runtime.beginFile(

@@ -85,6 +85,7 @@ export class Runtime {
     const failure = this.#fileName === undefined ? undefined : await this.endFile()
     this.#fileName = name
     this.#leaks?.beginFile()
+    this.#globals?.beginFile()
     return failure
   }
 
@@ -118,6 +119,15 @@ export class Runtime {
    */
   runnerRestores(name: string): void {
     this.#globals?.runnerRestores(name)
+  }
+
+  /**
+   * Has the global-state guard compare the globals of `globalThis` once per file rather than
+   * after each test, in its default mode: for a runner whose global object is the file's own
+   * and dear to list (Jest's, a \`vm\` context's).
+   */
+  compareGlobalsPerFile(): void {
+    this.#globals?.compareGlobalsPerFile()
   }
 
   /**
@@ -169,7 +179,8 @@ export class Runtime {
     const concurrent = this.#concurrent
     this.#concurrent = false
     const leak = name === undefined ? undefined : await this.#leaks?.endFile(name, concurrent)
-    return combineFailures([testFailure, fileFailure, leak])
+    const globals = name === undefined ? undefined : this.#globals?.endFile(name)
+    return combineFailures([testFailure, fileFailure, leak, globals])
   }
 
   /** Disposes everything, and checks the run for leaks: the process has finished its tests. */

@@ -63,7 +63,7 @@ export function restoreSnapshot(
 }
 
 function restoreEnv(snapshot: GlobalSnapshot, key: string): void {
-  const value = snapshot.env[key]
+  const value = snapshot.env?.[key]
   if (value === undefined) Reflect.deleteProperty(process.env, key)
   else process.env[key] = value
 }

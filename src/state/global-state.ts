@@ -6,12 +6,16 @@ import {
 } from './global-state-options.ts'
 import { restoreSnapshot } from './global-state-restore.ts'
 import {
+  copyEnv,
+  diffEnvValues,
+  diffGlobals,
   diffSnapshot,
   envMatches,
   globalsMatch,
   hiddenGlobals,
   restMatches,
   takeSnapshot,
+  timerNames,
   type GlobalSnapshot,
 } from './global-state-snapshot.ts'
 
@@ -21,19 +25,26 @@ import {
  * `Error.stackTraceLimit`, and fake timers it left installed. A snapshot as the test begins
  * (after the runner's own per-test work), a comparison as it ends.
  *
- * The comparison is what a clean test costs, so it is made cheap: it reads each structure once
- * and compares without allocating, and only when something differs is the readable diff
- * worked out. Reading `process.env` is the dearest part (each value is read through C++), so
- * the copy a clean test ended with is the next test's baseline, as long as the next test
- * belongs to the same group (the same describe block: the runner runs no `beforeAll` or
- * `afterAll` hook of the user's between two tests of one block).
+ * The comparison is what a clean test costs, so the default mode (`warn`) keeps a light
+ * snapshot: `process.env`'s names (its values are read through C++, about 0.4 µs each, so they
+ * are compared once per file), the enumerable globals and their values, listener counts; and
+ * the snapshot a clean test ended with is the next test's when both are in the same group (the
+ * same describe block: the runners run no `beforeAll` or `afterAll` hook of the user's between
+ * two tests of one block), only its cheap parts read again. Only when something differs is the
+ * readable diff worked out. `restore` and `fail` keep a full snapshot, to put things back.
  */
 export class GlobalStateGuard {
   readonly options: ResolvedGlobalStateOptions
-  readonly #depth: 'light' | 'full'
+  #depth: 'timers' | 'light' | 'full'
+  /** In `warn` mode with the globals compared per file: the file's baseline. */
+  #file: GlobalSnapshot | undefined
   #snapshot: GlobalSnapshot | undefined
-  /** The environment copy known to be current, and the group of the test that ended with it. */
-  #env: { env: GlobalSnapshot['env']; size: number; group: unknown } | undefined
+  /** The light snapshot the last test ended with unchanged, and that test's group. */
+  #previous: { snapshot: GlobalSnapshot; group: unknown } | undefined
+  /** In the light modes, `process.env`'s values as the file began: changed values are its. */
+  #fileEnv: Record<string, string | undefined> | undefined
+  /** What the runner restores by itself, over the whole file. */
+  #fileRunnerRestores = new Set<string>()
   /** Names the runner restores by itself after this test (Vitest's `unstubEnvs`, say). */
   #runnerRestores = new Set<string>()
   /** Whether the runner restores its mocks itself (`restoreMocks`): a global mock is its own. */
@@ -45,6 +56,54 @@ export class GlobalStateGuard {
     this.options = options
     this.#depth = options.mode === 'warn' ? 'light' : 'full'
     this.#hidden = this.#depth === 'light' ? hiddenGlobals() : new Map()
+  }
+
+  /**
+   * Compares the globals of `globalThis` once per file instead of once per test, in `warn`
+   * mode (a test's check still covers the timer functions, for fake timers): for a runner
+   * whose global is a \`vm\` context's, which is dear to list (about 100 µs under Jest) and
+   * is the file's own, so a test cannot change another file's.
+   */
+  compareGlobalsPerFile(): void {
+    if (this.#depth === 'light') this.#depth = 'timers'
+  }
+
+  /**
+   * Takes the file's baseline: in the light modes, `process.env`'s values (a test's check
+   * compares the names only), and the globals when they are compared per file.
+   */
+  beginFile(): void {
+    this.#fileRunnerRestores.clear()
+    this.#previous = undefined
+    this.#fileEnv = this.#depth === 'full' ? undefined : copyEnv()
+    this.#file = this.#depth === 'timers' ? takeSnapshot('light', undefined) : undefined
+  }
+
+  /**
+   * What the file changed that its tests' checks do not see: in the light modes, the value of
+   * a variable it had from the start, and its globals when they are compared per file.
+   */
+  endFile(name: string): Error | undefined {
+    const file = this.#file
+    const env = this.#fileEnv
+    this.#file = undefined
+    this.#fileEnv = undefined
+    const changes = env === undefined ? [] : diffEnvValues(env)
+    if (file !== undefined && !globalsMatch(file)) {
+      // The timer functions (fake timers) were checked with each test.
+      changes.push(
+        ...diffGlobals(file, this.#hidden).filter(
+          (change) =>
+            change.kind !== 'fakeTimers' &&
+            !(timerNames as readonly string[]).includes(change.name.slice('globalThis.'.length)),
+        ),
+      )
+    }
+    const restored = this.#fileRunnerRestores
+    return this.#reportChanges(
+      `file ${name}`,
+      changes.filter((change) => !restored.has(change.name)),
+    )
   }
 
   /** Drops the running test's baseline: it is taken later, by `beginTest()`. */
@@ -59,10 +118,10 @@ export class GlobalStateGuard {
    */
   beginTest(group?: unknown): void {
     this.#runnerRestores.clear()
-    const env = this.#env
+    const env = this.#previous
     const reuse = env !== undefined && group !== undefined && env.group === group
-    this.#env = undefined
-    this.#snapshot = takeSnapshot(this.#depth, reuse ? env : undefined)
+    this.#previous = undefined
+    this.#snapshot = takeSnapshot(this.#depth, reuse ? env.snapshot : undefined)
     this.#group = group
   }
 
@@ -71,6 +130,7 @@ export class GlobalStateGuard {
   /** Records that the runner itself restores `name` after this test: it is not reported. */
   runnerRestores(name: string): void {
     this.#runnerRestores.add(name)
+    this.#fileRunnerRestores.add(name)
   }
 
   /**
@@ -82,9 +142,9 @@ export class GlobalStateGuard {
     this.#snapshot = undefined
     if (snapshot === undefined) return undefined
     try {
-      const envSame = envMatches(snapshot.env, snapshot.envSize)
-      if (envSame && globalsMatch(snapshot) && restMatches(snapshot)) {
-        this.#env = { env: snapshot.env, size: snapshot.envSize, group: this.#group }
+      if (envMatches(snapshot) && globalsMatch(snapshot) && restMatches(snapshot)) {
+        // Still current: the next test of the same group starts from it.
+        if (snapshot.env === undefined) this.#previous = { snapshot, group: this.#group }
         return undefined
       }
       return this.#report(name, snapshot)
@@ -97,17 +157,31 @@ export class GlobalStateGuard {
   }
 
   #report(name: string, snapshot: GlobalSnapshot): Error | undefined {
-    const changes = diffSnapshot(snapshot, this.#hidden).filter(
+    return this.#reportChanges(
+      `test "${name}"`,
+      diffSnapshot(snapshot, this.#hidden).filter(
+        (change) => !this.#runnerRestores.has(change.name),
+      ),
+      snapshot,
+    )
+  }
+
+  /** Reports the changes; `snapshot` (full) is what restore and fail modes put back. */
+  #reportChanges(
+    owner: string,
+    found: readonly GlobalStateChange[],
+    snapshot?: GlobalSnapshot,
+  ): Error | undefined {
+    const changes = found.filter(
       (change) =>
-        !this.#runnerRestores.has(change.name) &&
         !(this.runnerRestoresMocks && isRunnerMock(change)) &&
         !isIgnoredChange(change, this.options.ignore),
     )
     if (changes.length === 0) return undefined
     const mode = this.options.mode
-    const problems = mode === 'warn' ? [] : restoreSnapshot(snapshot, changes)
+    const problems =
+      mode === 'warn' || snapshot === undefined ? [] : restoreSnapshot(snapshot, changes)
     const restored = mode !== 'warn' && problems.length === 0
-    const owner = `test "${name}"`
     const error = new GlobalStateError(
       owner,
       changes,

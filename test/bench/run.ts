@@ -1,5 +1,6 @@
 import { availableParallelism, cpus } from 'node:os'
 import { formatTable, verdict } from './format-table.ts'
+import { runGlobalState } from './global-state.ts'
 import { runHeap } from './heap.ts'
 import { runLeakCheck } from './leak-check.ts'
 import { runParallel } from './parallel.ts'
@@ -22,6 +23,7 @@ const checks: TargetCheck[] = [
   ...(await runHeap()).checks,
   ...(await runParallel()).checks,
   ...(await runLeakCheck()).checks,
+  ...(await runGlobalState()).checks,
   ...runRunnerOverhead().checks,
 ]
 

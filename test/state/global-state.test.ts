@@ -53,6 +53,8 @@ interface Kind {
   readonly change: () => void
   readonly reported: string
   readonly isBack: () => boolean
+  /** Found in warn mode by the file's check, not the test's (a changed value of a variable). */
+  readonly fileInWarn?: true
 }
 
 const savedEnv = process.env.HOME
@@ -82,6 +84,7 @@ const kinds: readonly Kind[] = [
     },
     reported: 'changed process.env.HOME',
     isBack: () => process.env.HOME === savedEnv,
+    fileInWarn: true,
   },
   {
     name: 'a deleted env var',
@@ -189,9 +192,12 @@ describe('the global-state guard', () => {
         runtime.beginTest('changes it')
         kind.change()
         expect(await runtime.endTest()).toBeUndefined()
+        expect(await runtime.endFile()).toBeUndefined()
       })
+      const owner =
+        kind.fileInWarn === true ? 'file test/state/global-state.test.ts' : 'test "changes it"'
       expect(printed).toEqual([
-        `cleanroom: test "changes it" changed global state: ${kind.reported}\n` +
+        `cleanroom: ${owner} changed global state: ${kind.reported}\n` +
           "It was left so. Put it back in the test (or an afterEach hook), or set globals: 'restore' to have cleanroom put it back, or 'fail' to fail such a test.",
       ])
       expect(kind.isBack()).toBe(false)
@@ -270,12 +276,13 @@ describe('the global-state guard', () => {
       runtime.beginTest('second', 'suite b')
       expect(await runtime.endTest()).toBeUndefined()
       runtime.beginTest('third', 'suite b')
-      process.env.CLEANROOM_TEST_SUITE = 'c'
+      process.env.CLEANROOM_TEST_THIRD = 'c'
+      undo.push(() => delete process.env.CLEANROOM_TEST_THIRD)
       expect(await runtime.endTest()).toBeUndefined()
     })
     expect(printed).toEqual([
       expect.stringContaining(
-        'test "third" changed global state: changed process.env.CLEANROOM_TEST_SUITE',
+        'test "third" changed global state: set process.env.CLEANROOM_TEST_THIRD',
       ),
     ])
   })
@@ -333,6 +340,30 @@ describe('the global-state guard', () => {
     await new Promise((resolve) => setTimeout(resolve, 1))
     expect(await runtime.endTest()).toBeUndefined()
     expect(setTimeout).toBe(wrapped)
+  })
+
+  it('compares the globals once per file when the adapter asks (Jest), fake timers still per test', async () => {
+    const runtime = new Runtime(resolveSettings({ leaks: 'off', globals: 'warn' }, {}))
+    running.push(runtime)
+    runtime.compareGlobalsPerFile()
+    await runtime.beginFile('users.test.js')
+    const printed = await warnings(async () => {
+      runtime.beginTest('adds a global')
+      g.cleanroomPerFile = 1
+      undo.push(() => delete g.cleanroomPerFile)
+      expect(await runtime.endTest()).toBeUndefined()
+      runtime.beginTest('leaves fake timers')
+      const clock = FakeTimers.install()
+      undo.push(() => {
+        clock.uninstall()
+      })
+      expect(await runtime.endTest()).toBeUndefined()
+      expect(await runtime.endFile()).toBeUndefined()
+    })
+    expect(printed.map((line) => line.split('\n')[0])).toEqual([
+      'cleanroom: test "leaves fake timers" changed global state: left fake timers installed (setTimeout is a fake from @sinonjs/fake-timers)',
+      'cleanroom: file users.test.js changed global state: added globalThis.cleanroomPerFile',
+    ])
   })
 
   it('takes no baseline while off: a test changes what it likes', async () => {
