@@ -124,7 +124,7 @@ export class Runtime {
   /**
    * Has the global-state guard compare the globals of `globalThis` once per file rather than
    * after each test, in its default mode: for a runner whose global object is the file's own
-   * and dear to list (Jest's, a \`vm\` context's).
+   * and dear to list (Jest's, a `vm` context's).
    */
   compareGlobalsPerFile(): void {
     this.#globals?.compareGlobalsPerFile()

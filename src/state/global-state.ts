@@ -5,14 +5,11 @@ import {
   type ResolvedGlobalStateOptions,
 } from './global-state-options.ts'
 import { restoreSnapshot } from './global-state-restore.ts'
+import { diffEnvValues, diffGlobals, diffSnapshot, hiddenGlobals } from './global-state-diff.ts'
 import {
   copyEnv,
-  diffEnvValues,
-  diffGlobals,
-  diffSnapshot,
   envMatches,
   globalsMatch,
-  hiddenGlobals,
   restMatches,
   takeSnapshot,
   timerNames,
@@ -61,7 +58,7 @@ export class GlobalStateGuard {
   /**
    * Compares the globals of `globalThis` once per file instead of once per test, in `warn`
    * mode (a test's check still covers the timer functions, for fake timers): for a runner
-   * whose global is a \`vm\` context's, which is dear to list (about 100 µs under Jest) and
+   * whose global is a `vm` context's, which is dear to list (about 100 µs under Jest) and
    * is the file's own, so a test cannot change another file's.
    */
   compareGlobalsPerFile(): void {
