@@ -142,10 +142,14 @@ export function diffGlobals(
     }
   })
   if (fakes.length > 0) {
-    // The rest of the fake clock is part of the same report.
+    // The rest of the fake clock is part of the same report (Jest's makes `Date` enumerable).
     const clockParts = new Set(['Date', 'performance', 'queueMicrotask', 'Intl'])
     const kept = changes.filter(
-      (item) => !(item.description.startsWith('replaced ') && clockParts.has(item.name.slice(11))),
+      (item) =>
+        !(
+          (item.description.startsWith('replaced ') || item.description.startsWith('added ')) &&
+          clockParts.has(item.name.slice('globalThis.'.length))
+        ),
     )
     changes.length = 0
     changes.push(...kept)
