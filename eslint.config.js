@@ -262,6 +262,17 @@ export default tseslint.config(
     ],
     { commonjs: true },
   ),
+  // The global-state contract suites: a shared CommonJS corpus, registered by each runner's
+  // suite as its users write tests, with that runner's globals (Jest's below).
+  contractSuite(
+    ['test/contract/suites/globals-*/**/*.js', 'test/contract/suites/globals-*/**/*.cjs'],
+    ['require', 'module', 'process', 'setTimeout'],
+    { commonjs: true },
+  ),
+  {
+    files: ['test/contract/suites/globals-jest/**/*.js'],
+    languageOptions: { globals: readonlyGlobals(['test', 'describe', 'jest']) },
+  },
   // The example app: CommonJS, as its users' code and tests are written; its test files take
   // the runners' globals.
   contractSuite(

@@ -3,6 +3,12 @@ export type { DeferOptions, Scope, ScopeOptions, TrackOptions } from './core/sco
 export { allowLeaks, currentScope, defer, track, use } from './runtime/helpers.ts'
 export type { CleanroomOptions } from './runtime/options.ts'
 export type { LeakIgnore, LeakMode, LeakOptions } from './leaks/options.ts'
+export type {
+  GlobalStateIgnore,
+  GlobalStateMode,
+  GlobalStateOptions,
+} from './state/global-state-options.ts'
+export type { GlobalStateChange } from './core/global-state-change.ts'
 export type { LeakInfo, LeakKind } from './core/leak-info.ts'
 export { defineKind } from './core/kind.ts'
 export type { AnyKind, Kind, KindName, KindNameFor, KindSpec, ResourceKinds } from './core/kind.ts'
@@ -42,6 +48,7 @@ export {
   AsyncTaskError,
   OpenIteratorError,
   ContainerDisposedError,
+  GlobalStateError,
 } from './core/errors.ts'
 export type { DeadlineLimit, PoolHolder, ResourceRef } from './core/errors.ts'
 export type { AsyncTaskFailure } from './core/errors.ts'

@@ -32,6 +32,12 @@ interface CircusTest extends CircusBlock {
 interface CircusEvent {
   name: string
   test?: CircusTest
+  hook?: CircusHook
+}
+/** A jest-circus hook, as its events carry it. */
+interface CircusHook {
+  type: string
+  parent?: CircusBlock & { hooks?: readonly CircusHook[] }
 }
 type CircusHandler = (event: CircusEvent, state: { unhandledErrors: unknown[] }) => unknown
 
@@ -96,6 +102,8 @@ export function installCleanroom(options?: CleanroomOptions): void {
     : hooksBinder(jest, call)
   const { runtime, created } = installRuntime(options, call)
   if (!created) return
+  // The test file's global is a vm context's, its own and dear to list: checked per file.
+  runtime.compareGlobalsPerFile()
   const testPath = jest.expect?.getState?.().testPath
   // Open the file's scope now, so that what the test file tracks as it loads belongs to it.
   const opened = runtime.beginFile(
@@ -117,6 +125,17 @@ function listen(
   const reportOnFile = (state: { unhandledErrors: unknown[] }) => (failure: TeardownFailure) => {
     if (failure !== undefined) state.unhandledErrors.push(forJest(failure))
   }
+  /**
+   * The running test's block, until the global-state guard has its baseline: Jest runs a
+   * `beforeEach` hook of its own first (it restores mocks there, with `restoreMocks`), whose
+   * work is not the test's.
+   */
+  let globalsPending: { group: unknown } | undefined
+  const beginGlobals = (): void => {
+    if (globalsPending === undefined) return
+    runtime.beginGlobals(globalsPending.group)
+    globalsPending = undefined
+  }
   // Not an async function: jest-circus awaits the handler for every event of every test, and
   // most are none of cleanroom's business.
   const handler: CircusHandler = (event, state) => {
@@ -126,7 +145,18 @@ function listen(
       // Dispatched for a test that runs (not for a skipped or todo one), before its
       // `beforeEach` hooks, so what they track belongs to the test.
       case 'test_started':
-        if (event.test !== undefined) runtime.beginTest(fullName(event.test))
+        if (event.test !== undefined) {
+          globalsPending = { group: event.test.parent }
+          runtime.beginTest(fullName(event.test), undefined, true)
+        }
+        return undefined
+      case 'hook_success':
+      case 'hook_failure':
+        if (globalsPending !== undefined && isJestOwnBeforeEach(event.hook)) beginGlobals()
+        return undefined
+      // In case Jest's own hook was not seen: at the latest as the test's function starts.
+      case 'test_fn_start':
+        beginGlobals()
         return undefined
       // Dispatched after the test's `afterEach` hooks, whether it passed or not.
       case 'test_done':
@@ -142,6 +172,16 @@ function listen(
     }
   }
   handlers.unshift(handler)
+}
+
+/**
+ * Whether \`hook\` is the \`beforeEach\` hook jest-circus registers for itself before any setup
+ * file runs (it clears, resets and restores mocks there): the root block's first.
+ */
+function isJestOwnBeforeEach(hook: CircusHook | undefined): boolean {
+  const root = hook?.parent
+  if (hook?.type !== 'beforeEach' || root?.name !== rootBlockName) return false
+  return root.hooks?.find((each) => each.type === 'beforeEach') === hook
 }
 
 /** A test's name as Jest prints it: its describe blocks' names, then its own. */

@@ -199,7 +199,7 @@ function bindRuntime(
       const test = context.currentTest
       // A no-op in a describe (its file's scope is open); tests outside any describe open it.
       if (test?.file !== undefined) await openFileScope(test.file)
-      runtime.beginTest(test?.title ?? 'test')
+      runtime.beginTest(test?.title ?? 'test', test?.parent)
     }),
     afterEach: named(async function (this: unknown): Promise<void> {
       const context = this as MochaContext

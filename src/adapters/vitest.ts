@@ -1,7 +1,9 @@
 import {
   aroundAll,
   aroundEach,
+  beforeEach,
   TestRunner,
+  vi,
   type RunnerTaskResult,
   type RunnerTestCase,
 } from 'vitest'
@@ -10,7 +12,49 @@ import { scopeContext } from '../core/scope-context.ts'
 import { defaults } from '../core/scope-options.ts'
 import type { CleanroomOptions } from '../runtime/options.ts'
 import { installRuntime } from '../runtime/install.ts'
-import { combineFailures, installed, type TeardownFailure } from '../runtime/runtime.ts'
+import {
+  combineFailures,
+  installed,
+  type Runtime,
+  type TeardownFailure,
+} from '../runtime/runtime.ts'
+
+/** The parts of Vitest's per-test restoring config the global-state guard needs to know. */
+interface VitestRestoring {
+  unstubEnvs?: boolean
+  unstubGlobals?: boolean
+  restoreMocks?: boolean
+}
+
+/**
+ * What Vitest restores by itself before each test (its config, read from its worker state):
+ * stubs from `vi.stubEnv()`/`vi.stubGlobal()` and spies, which the global-state guard must
+ * then not report. `vi`'s stub functions are wrapped once per worker to learn the names.
+ */
+function tellWhatVitestRestores(runtime: Runtime): void {
+  const worker = (globalThis as { __vitest_worker__?: { config?: VitestRestoring } })
+    .__vitest_worker__
+  const config = worker?.config ?? {}
+  runtime.runnerRestoresMocks = config.restoreMocks === true
+  const stubs = vi as unknown as Record<'stubEnv' | 'stubGlobal', (...args: unknown[]) => unknown>
+  const wrap = (method: 'stubEnv' | 'stubGlobal', prefix: string): void => {
+    const original = stubs[method]
+    if ((original as { [wrappedMark]?: true })[wrappedMark] === true) return
+    stubs[method] = Object.defineProperty(
+      function (this: unknown, ...args: unknown[]): unknown {
+        if (typeof args[0] === 'string') installed.runtime?.runnerRestores(`${prefix}${args[0]}`)
+        return Reflect.apply(original, this, args)
+      },
+      wrappedMark,
+      { value: true },
+    )
+  }
+  if (config.unstubEnvs === true) wrap('stubEnv', 'process.env.')
+  if (config.unstubGlobals === true) wrap('stubGlobal', 'globalThis.')
+}
+
+/** Marks `vi`'s stub functions once wrapped, so a second file in the worker does not re-wrap. */
+const wrappedMark = Symbol.for('cleanroom.vitestStub')
 
 /** The test files (Vitest's `File` tasks) cleanroom's hooks are registered for. */
 const registered = processSingleton('vitestFiles', () => new WeakSet<object>())
@@ -54,6 +98,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
   // one's own, say) must not wrap its tests twice.
   if (registered.has(file)) return
   registered.add(file)
+  tellWhatVitestRestores(runtime)
   // Opened now, while the file is collected, so that what its module-level code tracks
   // belongs to the file. Nothing to end first, in the usual case: then it opens at once.
   const opened = runtime.beginFile(file.name)
@@ -76,6 +121,11 @@ export function installCleanroom(options?: CleanroomOptions): void {
     },
     2 * budget + hookMargin,
   )
+  // The first beforeEach hook of the file: after Vitest's own per-test restoring. Tests of one
+  // suite have no beforeAll or afterAll hook between them: the suite is their group.
+  beforeEach(({ task }) => {
+    if (task.concurrent !== true) runtime.beginGlobals(task.suite ?? task.file)
+  })
   aroundEach(async (runTest, { task }) => {
     // A concurrent test gets its scope now, found through the async context by what it runs;
     // a sequential one through the runtime's current test, which spares the whole run the
@@ -87,7 +137,9 @@ export function installCleanroom(options?: CleanroomOptions): void {
             .scopesOf(runtime)
             .beginConcurrentTest(task.name)
         : undefined
-    if (scope === undefined) runtime.beginTest(task.name)
+    // The global-state baseline is taken in the beforeEach hook below: Vitest restores its
+    // stubs and mocks (unstubEnvs, restoreMocks, …) once aroundEach hooks have begun.
+    if (scope === undefined) runtime.beginTest(task.name, undefined, true)
     try {
       if (scope === undefined) await runTest()
       else await scopeContext.run(scope, runTest)

@@ -1,6 +1,7 @@
 import { types } from 'node:util'
 import type { DisposeReport } from './report.ts'
 import type { LeakInfo } from './leak-info.ts'
+import type { GlobalStateChange } from './global-state-change.ts'
 
 /**
  * Every cleanroom error carries the names of its class chain under this symbol, so that
@@ -812,5 +813,53 @@ export class ContainerDisposedError extends CleanroomError {
     )
     this.container = container
     this.state = state
+  }
+}
+
+/**
+ * A test changed global state and left it so, with the guard in `fail` mode (`globals: 'fail'`):
+ * an environment variable, a global, the working directory, `process.exitCode`, the process's
+ * listeners, `EventEmitter.defaultMaxListeners`, `Error.stackTraceLimit`, or fake timers left
+ * installed. The message lists each change; `restored` says whether cleanroom put it all back
+ * (it does, in `fail` mode, so that the next test starts as this one did).
+ *
+ * @example
+ * ```ts
+ * import { GlobalStateError } from 'cleanroom'
+ *
+ * function explain(error: unknown): void {
+ *   if (error instanceof GlobalStateError) {
+ *     for (const change of error.changes) console.log(change.name, change.description)
+ *   }
+ * }
+ * ```
+ */
+export class GlobalStateError extends CleanroomError {
+  /** Who changed it: `test "name"`. */
+  declare readonly owner: string
+  /** What changed, in the order found. */
+  declare readonly changes: readonly GlobalStateChange[]
+  /** Whether cleanroom put every change back. */
+  declare readonly restored: boolean
+
+  /**
+   * @param owner - the test that changed global state
+   * @param changes - what it changed
+   * @param restored - whether cleanroom put every change back
+   * @param message - the report
+   */
+  constructor(
+    owner: string,
+    changes: readonly GlobalStateChange[],
+    restored: boolean,
+    message: string,
+  ) {
+    super(message, 'ERR_CLEANROOM_GLOBAL_STATE')
+    // Not enumerable: runners that print an error's own properties print the message alone.
+    Object.defineProperty(this, 'owner', { value: owner, enumerable: false })
+    Object.defineProperty(this, 'changes', { value: changes, enumerable: false })
+    Object.defineProperty(this, 'restored', { value: restored, enumerable: false })
+    // The guard's frames are no use to the reader.
+    this.stack = `${this.name}: ${this.message}`
   }
 }

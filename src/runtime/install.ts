@@ -44,8 +44,24 @@ function sameOptions(a: CleanroomOptions, b: CleanroomOptions): boolean {
     a.timeout === b.timeout &&
     a.budget === b.budget &&
     a.registry === b.registry &&
-    sameLeakOptions(a.leaks, b.leaks)
+    sameLeakOptions(a.leaks, b.leaks) &&
+    sameGlobalStateOptions(a.globals, b.globals)
   )
+}
+
+/** The same `globals` option: one mode, or options alike (`ignore` rules only if the same array). */
+function sameGlobalStateOptions(
+  a: CleanroomOptions['globals'],
+  b: CleanroomOptions['globals'],
+): boolean {
+  if (a === b) return true
+  const modeOf = (value: CleanroomOptions['globals']) =>
+    typeof value === 'object' ? value.mode : value
+  const ignoreOf = (value: CleanroomOptions['globals']) =>
+    typeof value === 'object' && value.ignore !== undefined && value.ignore.length > 0
+      ? value.ignore
+      : undefined
+  return modeOf(a) === modeOf(b) && ignoreOf(a) === ignoreOf(b)
 }
 
 /** The same `leaks` option: one mode, or options alike (`ignore` rules only if the same array). */

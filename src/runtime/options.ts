@@ -9,6 +9,13 @@ import {
   type ResolvedLeakOptions,
 } from '../leaks/options.ts'
 import {
+  resolveGlobalStateOptions,
+  validateGlobalStateOptions,
+  type GlobalStateMode,
+  type GlobalStateOptions,
+  type ResolvedGlobalStateOptions,
+} from '../state/global-state-options.ts'
+import {
   assertKnownKeys,
   assertOptionalDeadline,
   assertPlainObject,
@@ -33,9 +40,18 @@ export interface CleanroomOptions {
    * override it.
    */
   leaks?: LeakMode | LeakOptions
+  /**
+   * The global-state guard: `'warn'` (the default) prints what a test changed in
+   * `process.env`, `globalThis`, the working directory, `process.exitCode`, the process's
+   * listeners, `EventEmitter.defaultMaxListeners`, `Error.stackTraceLimit` or fake timers and
+   * left so; `'restore'` puts it back and says what it put back; `'fail'` fails the test (and
+   * puts it back); `'off'` checks nothing. Or `{ mode, ignore }`. The `CLEANROOM_GLOBALS`
+   * environment variable overrides the mode.
+   */
+  globals?: GlobalStateMode | GlobalStateOptions
 }
 
-const optionKeys = ['timeout', 'budget', 'registry', 'leaks'] as const
+const optionKeys = ['timeout', 'budget', 'registry', 'leaks', 'globals'] as const
 
 /**
  * Checks `installCleanroom()` options: an unknown option or a wrong type is a `TypeError`
@@ -54,6 +70,7 @@ export function validateOptions(options: unknown, call: string): CleanroomOption
     )
   }
   validateLeakOptions(o.leaks, call)
+  validateGlobalStateOptions(o.globals, call)
   return o
 }
 
@@ -61,6 +78,7 @@ export function validateOptions(options: unknown, call: string): CleanroomOption
 export interface RuntimeSettings {
   readonly options: CleanroomOptions
   readonly leaks: ResolvedLeakOptions
+  readonly globals: ResolvedGlobalStateOptions
 }
 
 /**
@@ -74,7 +92,11 @@ export function resolveSettings(options: CleanroomOptions, env: Environment): Ru
   if (envFlag(env, 'CLEANROOM_MEMORY') === true)
     throw unavailable(env, 'CLEANROOM_MEMORY', 'memory checks')
   if ((env.CLEANROOM_REPORT ?? '') !== '') throw unavailable(env, 'CLEANROOM_REPORT', 'run reports')
-  return { options, leaks: resolveLeakOptions(options.leaks, env) }
+  return {
+    options,
+    leaks: resolveLeakOptions(options.leaks, env),
+    globals: resolveGlobalStateOptions(options.globals, env),
+  }
 }
 
 function unavailable(env: Environment, name: string, feature: string): Error {

@@ -3,6 +3,7 @@ import { processSingleton } from '../core/process-singleton.ts'
 import type { Scope } from '../core/scope-types.ts'
 import { LeakDetector } from '../leaks/detect.ts'
 import { clearTrackedCaches } from '../state/caches.ts'
+import { GlobalStateGuard } from '../state/global-state.ts'
 import type { CleanroomOptions, RuntimeSettings } from './options.ts'
 
 /** What ending a scope produced: nothing, or the error to report where the runner shows it. */
@@ -39,12 +40,17 @@ export class Runtime {
   #scopes: RuntimeScopes | undefined
   /** Leak detection, unless it is off. */
   readonly #leaks: LeakDetector | undefined
+  /** The global-state guard, unless it is off. */
+  readonly #globals: GlobalStateGuard | undefined
   /** Whether tests of the running file ran concurrently (their leaks are the file's). */
   #concurrent = false
 
   constructor(settings: RuntimeSettings) {
     this.options = settings.options
     this.#leaks = settings.leaks.mode === 'off' ? undefined : new LeakDetector(settings.leaks)
+    // Made after leak detection, whose wrapped timer functions are then part of every baseline.
+    this.#globals =
+      settings.globals.mode === 'off' ? undefined : new GlobalStateGuard(settings.globals)
   }
 
   /** The file running now, if any. */
@@ -79,14 +85,58 @@ export class Runtime {
     const failure = this.#fileName === undefined ? undefined : await this.endFile()
     this.#fileName = name
     this.#leaks?.beginFile()
+    this.#globals?.beginFile()
     return failure
   }
 
-  /** Starts a test; `endTest()` ends it. */
-  beginTest(name: string): void {
+  /**
+   * Starts a test; `endTest()` ends it. `group` is the block the test belongs to (a describe
+   * block, by identity), when the runner tells: tests of one group have no hook of the user's
+   * between them, which lets the global-state guard keep its baseline from one to the next.
+   */
+  beginTest(name: string, group?: unknown, globalsLater = false): void {
     this.#allowedLeaks = undefined
     this.#testName = name
     this.#leaks?.beginTest()
+    if (globalsLater) this.#globals?.forget()
+    else this.#globals?.beginTest(group)
+  }
+
+  /**
+   * Takes the global-state guard's baseline for the running test, for an adapter that began
+   * the test with `globalsLater` because the runner does per-test work of its own after the
+   * test started (Jest restores mocks in a `beforeEach` hook of its own, Vitest unstubs and
+   * restores mocks after its `aroundEach` hooks began).
+   */
+  beginGlobals(group?: unknown): void {
+    this.#globals?.beginTest(group)
+  }
+
+  /**
+   * Records that the runner puts `name` (`process.env.X`, `globalThis.y`) back by itself after
+   * the running test, as Vitest does for `vi.stubEnv()` with `unstubEnvs`: the guard does not
+   * report it.
+   */
+  runnerRestores(name: string): void {
+    this.#globals?.runnerRestores(name)
+  }
+
+  /**
+   * Has the global-state guard compare the globals of `globalThis` once per file rather than
+   * after each test, in its default mode: for a runner whose global object is the file's own
+   * and dear to list (Jest's, a `vm` context's).
+   */
+  compareGlobalsPerFile(): void {
+    this.#globals?.compareGlobalsPerFile()
+  }
+
+  /**
+   * Records that the runner restores the mocks and spies of each test by itself (Vitest's and
+   * Jest's `restoreMocks`): a global replaced by one of the runner's mock functions is not
+   * reported.
+   */
+  set runnerRestoresMocks(value: boolean) {
+    if (this.#globals !== undefined) this.#globals.runnerRestoresMocks = value
   }
 
   /** Records that the running test may leave resources behind (used by leak detection). */
@@ -116,7 +166,8 @@ export class Runtime {
     // Caches registered by the file or the worker are cleared after each of its tests.
     const cacheFailures = (await clearTrackedCaches()) ?? []
     const leak = await this.#leaks?.endTest(name, this.#allowedLeaks, this.#fileName)
-    return combineFailures([failure, ...cacheFailures, leak])
+    const globals = this.#globals?.endTest(name)
+    return combineFailures([failure, ...cacheFailures, leak, globals])
   }
 
   /** Ends the current file: disposes its scope (and a test scope left open, first). */
@@ -128,7 +179,8 @@ export class Runtime {
     const concurrent = this.#concurrent
     this.#concurrent = false
     const leak = name === undefined ? undefined : await this.#leaks?.endFile(name, concurrent)
-    return combineFailures([testFailure, fileFailure, leak])
+    const globals = name === undefined ? undefined : this.#globals?.endFile(name)
+    return combineFailures([testFailure, fileFailure, leak, globals])
   }
 
   /** Disposes everything, and checks the run for leaks: the process has finished its tests. */

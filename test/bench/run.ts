@@ -1,6 +1,7 @@
 import { availableParallelism, cpus } from 'node:os'
 import { runCliSampling } from './cli-sampling.ts'
 import { formatTable, verdict } from './format-table.ts'
+import { runGlobalState } from './global-state.ts'
 import { runHeap } from './heap.ts'
 import { runLeakCheck } from './leak-check.ts'
 import { runParallel } from './parallel.ts'
@@ -23,6 +24,7 @@ const checks: TargetCheck[] = [
   ...(await runHeap()).checks,
   ...(await runParallel()).checks,
   ...(await runLeakCheck()).checks,
+  ...(await runGlobalState()).checks,
   ...runRunnerOverhead().checks,
   ...(await runCliSampling()).checks,
 ]

@@ -11,7 +11,8 @@ import type { TargetCheck } from './target.ts'
 /**
  * What installing cleanroom costs a real test run: a 2,000-test suite (20 files of 100 tests,
  * one `await` each) under Vitest and under Jest, the plain runner against the runner with
- * cleanroom's one-line install (leak detection on, its default), the same with trace mode
+ * cleanroom's one-line install (leak detection and the global-state guard on, their
+ * defaults), the same without the guard (`CLEANROOM_GLOBALS=off`), with trace mode
  * (`CLEANROOM_TRACE=1`), and, for comparison, the runner's own leak detection (Jest's
  * `--detectOpenHandles`, Vitest's `--detectAsyncLeaks`) without cleanroom. Every round runs
  * every configuration once (interleaved); wall time of the whole CLI run, median of `runs`.
@@ -49,11 +50,18 @@ interface Runner {
 const plain: Configuration = { label: 'plain', withCleanroom: false, args: [], env: {} }
 const cleanroomConfigurations: readonly Configuration[] = [
   {
-    label: "cleanroom defaults (leaks 'fail')",
+    label: "cleanroom defaults (leaks 'fail', globals 'warn')",
     withCleanroom: true,
     args: [],
     env: {},
     targetRatio: 1.1,
+  },
+  // What the global-state guard adds: the defaults without it.
+  {
+    label: 'cleanroom, CLEANROOM_GLOBALS=off',
+    withCleanroom: true,
+    args: [],
+    env: { CLEANROOM_GLOBALS: 'off' },
   },
   {
     label: 'cleanroom, CLEANROOM_TRACE=1',
@@ -186,7 +194,7 @@ export interface OverheadRow {
 export function runRunnerOverhead(): { rows: OverheadRow[]; checks: TargetCheck[] } {
   const started = performance.now()
   console.log(
-    `\n## runner overhead: ${files * testsPerFile} tests (${files} files × ${testsPerFile}, one await each), plain vs cleanroom's one-line install (leak detection on by default, and with CLEANROOM_TRACE=1) vs the runner's own leak detection, median of ${runs} interleaved runs\n`,
+    `\n## runner overhead: ${files * testsPerFile} tests (${files} files × ${testsPerFile}, one await each), plain vs cleanroom's one-line install (leak detection and the global-state guard on by default; without the guard; with CLEANROOM_TRACE=1) vs the runner's own leak detection, median of ${runs} interleaved runs\n`,
   )
   const rows: OverheadRow[] = []
   for (const runner of runners) {

@@ -1,0 +1,188 @@
+import { EventEmitter } from 'node:events'
+import timers from 'node:timers'
+
+/**
+ * How much a snapshot holds. `'light'` (the `warn` mode) keeps what finding a change needs:
+ * the environment, the enumerable globals and their values, listener counts. `'full'`
+ * (`restore` and `fail`) also keeps what putting it back needs: every own global's descriptor
+ * and every listener function. `'timers'` is `'light'` with only the timer functions of
+ * `globalThis` (fake timers): where listing the globals is dear (a `vm` context's global,
+ * Jest's), they are compared once per file instead.
+ */
+export type SnapshotDepth = 'timers' | 'light' | 'full'
+
+/** The global names a snapshot of `depth` lists. */
+export function globalNamesOf(depth: SnapshotDepth): readonly string[] {
+  if (depth === 'full') return Object.getOwnPropertyNames(globalThis)
+  return depth === 'light' ? Object.keys(globalThis) : timerNames
+}
+
+/** The timer functions fake timers replace, on `globalThis` and on `node:timers`. */
+export const timerNames = [
+  'setTimeout',
+  'clearTimeout',
+  'setInterval',
+  'clearInterval',
+  'setImmediate',
+  'clearImmediate',
+] as const
+
+type Listener = (...args: unknown[]) => unknown
+export type Environment = Record<string, string | undefined>
+
+/** The global state as a test began. */
+export interface GlobalSnapshot {
+  readonly depth: SnapshotDepth
+  /**
+   * `process.env` as it was, a plain copy (full): `process.env` is read through C++, about
+   * 0.4 µs a value, so a light snapshot keeps only the names.
+   */
+  readonly env: Environment | undefined
+  readonly envSize: number
+  /** The variables' names, in `process.env`'s order. */
+  readonly envNames: readonly string[]
+  /** The global names, enumerable ones (light) or all own string keys (full). */
+  readonly globalNames: readonly string[]
+  /** Each name's value (light), read as a plain property access. */
+  readonly globalValues: readonly unknown[]
+  /** Each name's descriptor (full). */
+  readonly globalDescriptors: readonly PropertyDescriptor[] | undefined
+  readonly cwd: string
+  readonly exitCode: typeof process.exitCode
+  readonly events: readonly (string | symbol)[]
+  readonly listenerCounts: readonly number[]
+  /** Each event's listeners, as `rawListeners()` lists them (full). */
+  readonly listeners: readonly Listener[][] | undefined
+  readonly defaultMaxListeners: number
+  readonly stackTraceLimit: number
+  readonly timerModule: readonly unknown[]
+}
+
+/** A copy of `process.env` (which, under Jest, is the test file's own object). */
+export function copyEnv(): Environment {
+  const copy: Environment = Object.create(null) as Environment
+  const env = process.env
+  for (const key in env) copy[key] = env[key]
+  return copy
+}
+
+/** Whether `process.env` holds exactly the snapshot's variables (and values, if it has them). */
+export function envMatches(snapshot: GlobalSnapshot): boolean {
+  const current = process.env
+  const env = snapshot.env
+  if (env === undefined) return sameNames(Object.keys(current), snapshot.envNames)
+  let count = 0
+  for (const key in current) {
+    if (current[key] !== env[key]) return false
+    count++
+  }
+  return count === snapshot.envSize
+}
+
+/** The same names, in the same order or (a variable deleted and set again) not. */
+function sameNames(now: readonly string[], before: readonly string[]): boolean {
+  if (now.length !== before.length) return false
+  let index = 0
+  while (index < now.length && now[index] === before[index]) index++
+  if (index === now.length) return true
+  const names = new Set(before)
+  return now.every((name) => names.has(name))
+}
+
+/**
+ * Takes a snapshot of the global state. `previous`, a light snapshot the last test ended
+ * with unchanged, lends its environment names and globals (the dear parts); the rest is read
+ * afresh.
+ */
+export function takeSnapshot(depth: SnapshotDepth, previous?: GlobalSnapshot): GlobalSnapshot {
+  const events = process.eventNames()
+  const rest = {
+    cwd: process.cwd(),
+    exitCode: process.exitCode,
+    events,
+    listenerCounts: events.map((event) => process.listenerCount(event)),
+    defaultMaxListeners: EventEmitter.defaultMaxListeners,
+    stackTraceLimit: Error.stackTraceLimit,
+    timerModule: timerNames.map((name) => timers[name]),
+  }
+  if (previous !== undefined && previous.depth === depth && depth !== 'full') {
+    return { ...previous, ...rest }
+  }
+  const g = globalThis as Record<string, unknown>
+  const full = depth === 'full'
+  const globalNames = globalNamesOf(depth)
+  const env = full ? copyEnv() : undefined
+  const names = Object.keys(env ?? process.env)
+  return {
+    depth,
+    env,
+    envSize: names.length,
+    envNames: names,
+    globalNames,
+    globalValues: full ? [] : globalNames.map((name) => g[name]),
+    globalDescriptors: full
+      ? globalNames.map((name) => Object.getOwnPropertyDescriptor(g, name) ?? {})
+      : undefined,
+    listeners: full ? events.map((event) => process.rawListeners(event) as Listener[]) : undefined,
+    ...rest,
+  }
+}
+
+/** Whether the globals are as in the snapshot (cheap: names and values, or descriptors). */
+export function globalsMatch(snapshot: GlobalSnapshot): boolean {
+  const g = globalThis as Record<string, unknown>
+  const names = globalNamesOf(snapshot.depth)
+  const before = snapshot.globalNames
+  if (names.length !== before.length) return false
+  for (let index = 0; index < names.length; index++) {
+    const name = names[index] as string
+    if (name !== before[index]) return false
+    if (snapshot.depth !== 'full') {
+      if (!Object.is(g[name], snapshot.globalValues[index])) return false
+    } else if (!sameDescriptor(snapshot.globalDescriptors?.[index], descriptorOf(name))) {
+      return false
+    }
+  }
+  return true
+}
+
+/** Whether the rest (all but env and globals) is as in the snapshot. */
+export function restMatches(snapshot: GlobalSnapshot): boolean {
+  if (process.exitCode !== snapshot.exitCode) return false
+  if (EventEmitter.defaultMaxListeners !== snapshot.defaultMaxListeners) return false
+  if (Error.stackTraceLimit !== snapshot.stackTraceLimit) return false
+  if (process.cwd() !== snapshot.cwd) return false
+  const events = process.eventNames()
+  if (events.length !== snapshot.events.length) return false
+  for (let index = 0; index < events.length; index++) {
+    const event = events[index] as string | symbol
+    if (event !== snapshot.events[index]) return false
+    if (process.listenerCount(event) !== snapshot.listenerCounts[index]) return false
+    const listeners = snapshot.listeners?.[index]
+    if (listeners !== undefined && !sameList(process.rawListeners(event), listeners)) return false
+  }
+  for (let index = 0; index < timerNames.length; index++) {
+    if (timers[timerNames[index] as string as keyof typeof timers] !== snapshot.timerModule[index])
+      return false
+  }
+  return true
+}
+
+export function sameList(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((item, index) => item === b[index])
+}
+
+export function descriptorOf(name: string): PropertyDescriptor | undefined {
+  return Object.getOwnPropertyDescriptor(globalThis, name)
+}
+
+export function sameDescriptor(
+  a: PropertyDescriptor | undefined,
+  b: PropertyDescriptor | undefined,
+): boolean {
+  if (a === undefined || b === undefined) return a === b
+  // A lazy global (Node defines some as accessors that turn into data on first read) that
+  // turned into its value is no change.
+  if (a.get !== undefined && b.get === undefined && 'value' in b) return true
+  return Object.is(a.value, b.value) && a.get === b.get && a.set === b.set
+}

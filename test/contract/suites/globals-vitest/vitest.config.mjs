@@ -1,0 +1,8 @@
+export default {
+  test: {
+    setupFiles: ['cleanroom/vitest/setup'],
+    unstubEnvs: true,
+    unstubGlobals: true,
+    restoreMocks: true,
+  },
+}
