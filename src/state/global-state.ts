@@ -66,12 +66,24 @@ export class GlobalStateGuard {
   }
 
   /**
-   * Takes the file's baseline: in the light modes, `process.env`'s values (a test's check
-   * compares the names only), and the globals when they are compared per file.
+   * Begins a file: its baseline (in the light modes, `process.env`'s values, since a test's
+   * check compares the names only, and the globals when they are compared per file) is taken
+   * when its first test begins.
    */
   beginFile(): void {
     this.#fileRunnerRestores.clear()
     this.#previous = undefined
+    this.#fileEnv = undefined
+    this.#file = undefined
+    // Taken as the first test begins, not now: what loading the test file and its imports
+    // does (tslib's helpers on the global, a polyfill, dotenv) is no test's doing.
+    this.#fileBaselinePending = true
+  }
+
+  #fileBaselinePending = false
+
+  #takeFileBaseline(): void {
+    this.#fileBaselinePending = false
     this.#fileEnv = this.#depth === 'full' ? undefined : copyEnv()
     this.#file = this.#depth === 'timers' ? takeSnapshot('light', undefined) : undefined
   }
@@ -81,6 +93,7 @@ export class GlobalStateGuard {
    * a variable it had from the start, and its globals when they are compared per file.
    */
   endFile(name: string): Error | undefined {
+    this.#fileBaselinePending = false
     const file = this.#file
     const env = this.#fileEnv
     this.#file = undefined
@@ -114,6 +127,7 @@ export class GlobalStateGuard {
    * environment for every test.
    */
   beginTest(group?: unknown): void {
+    if (this.#fileBaselinePending) this.#takeFileBaseline()
     this.#runnerRestores.clear()
     const env = this.#previous
     const reuse = env !== undefined && group !== undefined && env.group === group
