@@ -78,7 +78,15 @@ export function contractRunners(spec: RunnerSpec): {
       const reportFile = join(reportDir, `vitest-${String(++vitestRuns)}.json`)
       const run = await runSuite(
         spec.suites.vitest,
-        ['node', vitestBin, 'run', '--reporter=json', `--outputFile.json=${reportFile}`],
+        [
+          'node',
+          vitestBin,
+          'run',
+          // The default reporter too: it prints what tests write to the console (warnings).
+          '--reporter=default',
+          '--reporter=json',
+          `--outputFile.json=${reportFile}`,
+        ],
         spec.options(env),
       )
       // The JSON report, on stdout as the other runners give theirs.

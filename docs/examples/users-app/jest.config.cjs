@@ -1,0 +1,4 @@
+module.exports = {
+  testMatch: ['<rootDir>/test/users.jest.cjs'],
+  setupFilesAfterEnv: ['cleanroom/jest/setup'],
+}

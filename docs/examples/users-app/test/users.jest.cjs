@@ -1,0 +1,2 @@
+// jest --config jest.config.cjs (setupFilesAfterEnv: ['cleanroom/jest/setup'])
+require('./users.suite.cjs')({ describe, it })

@@ -1,0 +1,6 @@
+export default {
+  test: {
+    include: ['test/users.vitest.mjs'],
+    setupFiles: ['cleanroom/vitest/setup'],
+  },
+}
