@@ -1,0 +1,97 @@
+import { afterAll, describe, expect, it } from 'vitest'
+import { renderHtmlReport } from '../../src/reporters/html.ts'
+import { mergeRecords, mergeRun } from '../../src/reporters/merge.ts'
+import type { RunReport } from '../../src/reporters/run-report.ts'
+import { escapeHtml, niceTicks } from '../../src/reporters/svg-charts.ts'
+import { makeTempDir, testRecord, writeRecords } from './sample-records.ts'
+
+const [dir, removeDir] = makeTempDir()
+afterAll(removeDir)
+const hostile = '<img src=x onerror="alert(1)"> & \'quotes\''
+writeRecords(dir, [
+  testRecord({
+    file: 'test/<b>bold</b>.test.ts',
+    test: ['renders', hostile],
+    leaks: [{ kind: 'timer', description: '<script>alert(2)</script>' }],
+    memory: { deltaBytes: 1000 },
+    timestamp: '2026-12-03T08:00:01.000Z',
+  }),
+  testRecord({ memory: { deltaBytes: 3000 }, timestamp: '2026-12-03T08:00:02.000Z' }),
+])
+
+export const sampleRun: RunReport = {
+  schema: 'cleanroom-run/1',
+  command: ['npx', 'vitest', 'run'],
+  startedAt: '2026-12-03T08:00:00.000Z',
+  durationMs: 1000,
+  intervalMs: 250,
+  sampler: 'proc',
+  memory: {
+    startBytes: 40e6,
+    endBytes: 60e6,
+    peakBytes: 61e6,
+    peakAtMs: 750,
+    peakProcesses: 2,
+    growth: null,
+    maxGrowthBytes: null,
+    exceeded: false,
+  },
+  exit: { code: 0, signal: null, forwarded: null, killed: false, exitCode: 0 },
+  leftovers: [],
+  samples: [
+    { t: 250, rss: 40e6, processes: 1 },
+    { t: 500, rss: 55e6, processes: 2 },
+    { t: 750, rss: 61e6, processes: 2 },
+    { t: 1000, rss: 60e6, processes: 2 },
+  ],
+}
+
+describe('renderHtmlReport', () => {
+  const html = renderHtmlReport(mergeRun({ dirs: [dir] }), new Date('2026-12-03T09:00:00Z'))
+
+  it('escapes every string from the records', () => {
+    expect(html).not.toContain('<img')
+    expect(html).not.toContain('<script')
+    expect(html).not.toContain('<b>')
+    expect(html).toContain(escapeHtml(hostile))
+    expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;')
+  })
+
+  it('is one self-contained page: no script, no link, no URL, no font to fetch', () => {
+    expect(html).toMatch(/^<!doctype html>\n<html lang="en">/)
+    expect(html).not.toMatch(/<script|<link|<iframe|<img|@import|url\(|@font-face/i)
+    expect(html).not.toMatch(/(?:https?:)?\/\/[\w.-]+\.[a-z]{2,}/i)
+  })
+
+  it('draws the three charts, each with a title and a description', () => {
+    const charts = html.match(
+      /<svg class="chart"[^>]*role="img" aria-labelledby="[\w-]+-t [\w-]+-d"/g,
+    )
+    expect(charts).toHaveLength(3)
+    expect(html).toContain('<title id="memory-t">Cumulative heap growth, test by test</title>')
+    expect(html).toContain('<title id="teardown-t">Teardown time by test, the slowest 2</title>')
+    expect(html).toContain('<title id="leaks-t">Leaks by file</title>')
+    expect(html).toMatch(/<path class="line" d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+"\/>/)
+  })
+
+  it('charts the memory of cleanroom run when its samples are given', () => {
+    const withRun = renderHtmlReport(
+      mergeRecords({ records: [], files: [], warnings: [] }, sampleRun),
+    )
+    expect(withRun).toContain(
+      '<title id="memory-t">Memory of the test process tree over the run</title>',
+    )
+    expect(withRun).toContain('peak RSS (process tree)')
+    expect(withRun).toContain('No teardown entries were recorded.')
+    // One point a sample.
+    expect(withRun).toMatch(/<path class="line" d="M[\d.]+,[\d.]+(?: L[\d.]+,[\d.]+){3}"\/>/)
+  })
+})
+
+describe('niceTicks', () => {
+  it('steps by 1, 2 or 5 times a power of ten', () => {
+    expect(niceTicks(0, 61e6)).toEqual([0, 2e7, 4e7, 6e7, 8e7])
+    expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1])
+    expect(niceTicks(5, 5)).toEqual([5])
+  })
+})
