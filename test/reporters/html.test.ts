@@ -1,9 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { renderHtmlReport } from '../../src/reporters/html.ts'
 import { mergeRecords, mergeRun } from '../../src/reporters/merge.ts'
-import type { RunReport } from '../../src/reporters/run-report.ts'
 import { escapeHtml, niceTicks } from '../../src/reporters/svg-charts.ts'
-import { makeTempDir, testRecord, writeRecords } from './sample-records.ts'
+import { makeTempDir, sampleRun, testRecord, writeRecords } from './sample-records.ts'
 
 const [dir, removeDir] = makeTempDir()
 afterAll(removeDir)
@@ -18,33 +17,6 @@ writeRecords(dir, [
   }),
   testRecord({ memory: { deltaBytes: 3000 }, timestamp: '2026-12-03T08:00:02.000Z' }),
 ])
-
-export const sampleRun: RunReport = {
-  schema: 'cleanroom-run/1',
-  command: ['npx', 'vitest', 'run'],
-  startedAt: '2026-12-03T08:00:00.000Z',
-  durationMs: 1000,
-  intervalMs: 250,
-  sampler: 'proc',
-  memory: {
-    startBytes: 40e6,
-    endBytes: 60e6,
-    peakBytes: 61e6,
-    peakAtMs: 750,
-    peakProcesses: 2,
-    growth: null,
-    maxGrowthBytes: null,
-    exceeded: false,
-  },
-  exit: { code: 0, signal: null, forwarded: null, killed: false, exitCode: 0 },
-  leftovers: [],
-  samples: [
-    { t: 250, rss: 40e6, processes: 1 },
-    { t: 500, rss: 55e6, processes: 2 },
-    { t: 750, rss: 61e6, processes: 2 },
-    { t: 1000, rss: 60e6, processes: 2 },
-  ],
-}
 
 describe('renderHtmlReport', () => {
   const html = renderHtmlReport(mergeRun({ dirs: [dir] }), new Date('2026-12-03T09:00:00Z'))
