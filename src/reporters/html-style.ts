@@ -11,9 +11,9 @@ body { margin: 0; background: var(--bg); color: var(--ink);
 main { max-width: 960px; margin: 0 auto; padding: 28px 20px 40px; }
 header h1 { margin: 0; font-size: 26px; letter-spacing: -0.01em; }
 .origin { margin: 4px 0 0; color: var(--muted); overflow-wrap: anywhere; }
-.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(140px, 1fr)); gap: 12px; margin: 20px 0; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(136px, 1fr)); gap: 12px; margin: 20px 0; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; }
-.card-value { font-size: 24px; font-weight: 650; font-variant-numeric: tabular-nums; }
+.card-value { font-size: 22px; font-weight: 650; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .card-label { color: var(--muted); font-size: 13px; }
 .card.bad .card-value { color: var(--red); }
 .card.good .card-value { color: var(--green); }
@@ -37,8 +37,9 @@ svg.chart { width: 100%; height: auto; display: block; font-family: inherit; }
 .table-wrap { overflow-x: auto; }
 table { width: 100%; border-collapse: collapse; font-size: 13.5px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
-th { color: var(--muted); font-weight: 600; }
-td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+th { color: var(--muted); font-weight: 600; white-space: nowrap; }
+.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.tag { white-space: nowrap; }
 tbody tr:nth-child(even) { background: #f9fafb; }
 footer { color: var(--muted); font-size: 13px; margin-top: 20px; }
 `

@@ -18,13 +18,16 @@ function empty(text: string): string {
   return `<p class="empty">${e(text)}</p>`
 }
 
+/** How a column's cells are set: `num` right-aligned, `tag` on one line, `text` wrapped. */
+type ColumnStyle = 'num' | 'tag' | 'text'
+
 function table(
   headers: readonly string[],
   rows: readonly (readonly string[])[],
-  numeric: readonly number[] = [],
+  styles: readonly ColumnStyle[],
 ): string {
   const cell = (tag: string, text: string, index: number): string =>
-    `<${tag}${numeric.includes(index) ? ' class="num"' : ''}>${e(text)}</${tag}>`
+    `<${tag} class="${styles[index] ?? 'text'}">${e(text)}</${tag}>`
   return `<div class="table-wrap"><table><thead><tr>${headers.map((h, i) => cell('th', h, i)).join('')}</tr></thead><tbody>
 ${rows.map((row) => `<tr>${row.map((text, i) => cell('td', text, i)).join('')}</tr>`).join('\n')}
 </tbody></table></div>`
@@ -140,7 +143,7 @@ function tables(report: MergedReport): string {
             `${row.file} › ${row.test}`,
             row.created ?? '',
           ]),
-          [0],
+          ['num', 'tag', 'text', 'tag', 'text', 'text'],
         )
   const leaks =
     report.leaksByTest.length === 0
@@ -155,6 +158,7 @@ function tables(report: MergedReport): string {
               leak.created ?? '',
             ]),
           ),
+          ['text', 'tag', 'text', 'text'],
         )
   const memory =
     report.memoryByFile.length === 0
@@ -167,7 +171,7 @@ function tables(report: MergedReport): string {
             formatBytes(file.deltaBytes, true),
             file.bytesPerTest === undefined ? '–' : formatBytes(file.bytesPerTest, true),
           ]),
-          [1, 2, 3],
+          ['text', 'num', 'num', 'num'],
         )
   return (
     section('Slowest teardowns', teardowns) +

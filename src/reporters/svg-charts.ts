@@ -112,7 +112,7 @@ export function renderBarChart(chart: {
   const { id } = chart
   const width = 860
   const row = 26
-  const labelWidth = 330
+  const labelWidth = 390
   const valueWidth = 90
   const height = chart.bars.length * row + 8
   const max = Math.max(...chart.bars.map((bar) => bar.value), 1e-9)
@@ -122,7 +122,7 @@ export function renderBarChart(chart: {
       const w = Math.max(2, (bar.value / max) * (width - labelWidth - valueWidth - 16))
       const detail = bar.detail ?? `${bar.label}: ${bar.valueLabel}`
       return `<g><title>${escapeHtml(detail)}</title>
-<text class="bar-label" x="${labelWidth - 10}" y="${y + 17}" text-anchor="end">${escapeHtml(truncateMiddle(bar.label, 46))}</text>
+<text class="bar-label" x="${labelWidth - 10}" y="${y + 17}" text-anchor="end">${escapeHtml(truncateMiddle(bar.label, 58))}</text>
 <rect class="bar ${escapeHtml(bar.tone)}" x="${labelWidth}" y="${y + 3}" width="${w.toFixed(1)}" height="${row - 8}" rx="3"/>
 <text class="bar-value" x="${(labelWidth + w + 8).toFixed(1)}" y="${y + 17}">${escapeHtml(bar.valueLabel)}</text></g>`
     })

@@ -33,12 +33,14 @@ interface Message {
  * Loads an HTML file in headless Chromium with the network off (offline emulation, and a proxy
  * that refuses every connection), through the DevTools protocol over `--remote-debugging-pipe`
  * (fds 3 and 4, NUL-separated JSON: no WebSocket, no dependency). Collects console errors,
- * exceptions and requests, evaluates `expression`, and takes a screenshot of the whole page.
+ * exceptions and requests, evaluates `expression`, and takes a screenshot of the whole page
+ * (or, `fullPage` false, of the viewport).
  */
 export async function visitPage(
   file: string,
   expression: string,
   viewport = { width: 1000, height: 800 },
+  fullPage = true,
 ): Promise<PageVisit> {
   const profile = mkdtempSync(join(tmpdir(), 'cleanroom-chromium-'))
   const browser = spawn(
@@ -152,12 +154,14 @@ export async function visitPage(
     const { cssContentSize } = (await page('Page.getLayoutMetrics')) as {
       cssContentSize: { width: number; height: number }
     }
-    await page('Emulation.setDeviceMetricsOverride', {
-      width: viewport.width,
-      height: Math.ceil(cssContentSize.height),
-      deviceScaleFactor: 1,
-      mobile: false,
-    })
+    if (fullPage) {
+      await page('Emulation.setDeviceMetricsOverride', {
+        width: viewport.width,
+        height: Math.ceil(cssContentSize.height),
+        deviceScaleFactor: 1,
+        mobile: false,
+      })
+    }
     const { data } = (await page('Page.captureScreenshot', { format: 'png' })) as { data: string }
     return {
       errors,
