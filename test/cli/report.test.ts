@@ -141,10 +141,14 @@ describe('cleanroom report: what it refuses', () => {
     expect(corrupt.code).toBe(2)
   })
 
-  it('prints its usage', async () => {
+  it('prints its usage, and cleanroom --help lists it', async () => {
     const help = await runCli(['report', '--help'])
     expect(help.code).toBe(0)
     expect(help.stdout).toMatch(/^Usage: cleanroom report <dir…> \[options\]/)
+    const commands = await runCli(['--help'])
+    expect(commands.stdout).toContain(
+      '  report <dir…> [options]       merge the per-test records of a run: summary, HTML, JSON\n',
+    )
   })
 })
 
@@ -178,6 +182,23 @@ describe('cleanroom run --report --html', () => {
       '<title id="memory-t">Memory of the test process tree over the run</title>',
     )
     expect(page).toContain('<title id="teardown-t">Teardown time by test, the slowest 20</title>')
+  })
+
+  it('exits with 1 when the command succeeded but a record is corrupt, and says where', async () => {
+    const dir = join(root, 'run-corrupt')
+    const run = await runCli([
+      'run',
+      '--report',
+      dir,
+      '--',
+      process.execPath,
+      '-e',
+      `require('fs').writeFileSync(process.env.CLEANROOM_REPORT + '/records-x.jsonl', '{}\\n')`,
+    ])
+    expect(run.stderr).toContain(
+      `cleanroom run: could not merge the records of --report: ${join(dir, 'records-x.jsonl')}:1: not a cleanroom-records/1 record: schema should be 'cleanroom-records/1', got nothing.`,
+    )
+    expect(run.code).toBe(1)
   })
 
   it('writes the memory chart alone with --html and no --report', async () => {

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { basename, join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { mergeRun } from '../../src/reporters/merge.ts'
 import { createRecordWriter, readShard, type TestRecord } from '../../src/reporters/records.ts'
 import { makeTempDir, testRecord } from './sample-records.ts'
 
@@ -140,5 +141,30 @@ describe('two processes writing to one directory at once', () => {
         Array.from({ length: 300 }, (_, index) => `test ${index}`),
       )
     }
+  })
+})
+
+describe('a process killed while it writes', () => {
+  it('loses at most the line it was writing: the rest of its file merges', async () => {
+    const dir = freshDir()
+    const writerScript = new URL('../fixtures/records/write-many.ts', import.meta.url).pathname
+    const child = spawn(process.execPath, ['--import', 'tsx', writerScript, '100000000'], {
+      env: { ...process.env, CLEANROOM_REPORT: dir },
+      stdio: 'ignore',
+    })
+    const exited = once(child, 'exit')
+    // Killed once its file holds a few hundred lines, in the middle of its loop.
+    for (let lines = 0; lines < 300; await new Promise((resolve) => setTimeout(resolve, 20))) {
+      const [name] = existsSync(dir) ? readdirSync(dir) : []
+      lines = name === undefined ? 0 : readFileSync(join(dir, name), 'utf8').split('\n').length
+    }
+    child.kill('SIGKILL')
+    await exited
+    const report = mergeRun({ dirs: [dir] })
+    expect(report.totals.tests).toBeGreaterThanOrEqual(300)
+    expect(report.warnings.length).toBeLessThanOrEqual(1)
+    expect(report.tests.map((test) => test.name)).toEqual(
+      report.tests.map((_, index) => `suite › test ${index}`),
+    )
   })
 })
