@@ -5,6 +5,8 @@ import type { MergedReport } from './merge.ts'
 import { escapeHtml, renderBarChart, renderLineChart } from './svg-charts.ts'
 
 const e = escapeHtml
+/** The tests the leaks table lists: a page stays readable (and small) when a whole suite leaks. */
+const maxLeakRows = 200
 
 function card(label: string, value: string, tone = ''): string {
   return `<div class="card ${tone}"><div class="card-value">${e(value)}</div><div class="card-label">${e(label)}</div></div>`
@@ -145,12 +147,17 @@ function tables(report: MergedReport): string {
           ]),
           ['num', 'tag', 'text', 'tag', 'text', 'text'],
         )
+  const leakRows = report.leaksByTest.slice(0, maxLeakRows)
+  const moreLeaks =
+    report.leaksByTest.length > maxLeakRows
+      ? `<p class="note">… and ${plural(report.leaksByTest.length - maxLeakRows, 'more test')} with leaks: the JSON report (--json) lists them all.</p>`
+      : ''
   const leaks =
     report.leaksByTest.length === 0
       ? empty('No leaks.')
       : table(
           ['test', 'kind', 'what', 'created at'],
-          report.leaksByTest.flatMap((test) =>
+          leakRows.flatMap((test) =>
             test.leaks.map((leak) => [
               `${test.file} › ${test.name}`,
               leak.kind,
@@ -159,7 +166,7 @@ function tables(report: MergedReport): string {
             ]),
           ),
           ['text', 'tag', 'text', 'text'],
-        )
+        ) + moreLeaks
   const memory =
     report.memoryByFile.length === 0
       ? empty('No test was measured (memory checks were off).')

@@ -165,16 +165,22 @@ function summarizeFile(file: string, tests: readonly MergedTest[]): MergedFile {
 export function mergeRecords(read: ReadResult, run?: RunReport): MergedReport {
   const { records, files: sources, warnings } = read
   // Run order: by time, then by process, then by line (records of one process are in order).
+  // ISO 8601 times in UTC compare as strings; localeCompare would be slower, and locale-bound.
+  const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
   const ordered = [...records].sort(
     (a, b) =>
-      a.record.timestamp.localeCompare(b.record.timestamp) ||
+      compare(a.record.timestamp, b.record.timestamp) ||
       a.record.pid - b.record.pid ||
-      a.source.localeCompare(b.source) ||
+      compare(a.source, b.source) ||
       a.line - b.line,
   )
-  const tests = ordered.map((read, index) => toTest(read, index + 1))
+  const tests = ordered.map((record, index) => toTest(record, index + 1))
   const byFile = new Map<string, MergedTest[]>()
-  for (const test of tests) byFile.set(test.file, [...(byFile.get(test.file) ?? []), test])
+  for (const test of tests) {
+    const fileTests = byFile.get(test.file)
+    if (fileTests === undefined) byFile.set(test.file, [test])
+    else fileTests.push(test)
+  }
   const files = [...byFile.keys()].sort().map((file) => summarizeFile(file, byFile.get(file) ?? []))
   const shards = new Map<string, ShardRecord>()
   for (const test of tests) {

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest'
 import { renderHtmlReport } from '../../src/reporters/html.ts'
 import { mergeRecords, mergeRun } from '../../src/reporters/merge.ts'
-import { escapeHtml, niceTicks } from '../../src/reporters/svg-charts.ts'
+import { downsample, escapeHtml, niceTicks } from '../../src/reporters/svg-charts.ts'
 import { makeTempDir, sampleRun, testRecord, writeRecords } from './sample-records.ts'
 
 const [dir, removeDir] = makeTempDir()
@@ -65,5 +65,44 @@ describe('niceTicks', () => {
     expect(niceTicks(0, 61e6)).toEqual([0, 2e7, 4e7, 6e7, 8e7])
     expect(niceTicks(0, 1)).toEqual([0, 0.2, 0.4, 0.6, 0.8, 1])
     expect(niceTicks(5, 5)).toEqual([5])
+  })
+})
+
+describe('downsample', () => {
+  it('keeps at most max points, the highest of each run and the last', () => {
+    const points = Array.from({ length: 100_000 }, (_, x) => ({
+      x,
+      y: x === 54_321 ? 1e9 : x % 100,
+    }))
+    const kept = downsample(points, 1500)
+    expect(kept).toHaveLength(1500)
+    expect(kept).toContainEqual({ x: 54_321, y: 1e9 })
+    expect(kept.at(-1)).toEqual({ x: 99_999, y: 99 })
+    expect(kept.map((p) => p.x)).toEqual([...kept.map((p) => p.x)].sort((a, b) => a - b))
+    expect(downsample(points.slice(0, 10), 1500)).toHaveLength(10)
+  })
+})
+
+describe('the leaks table', () => {
+  it('lists 200 tests at most, and says how many more the JSON has', () => {
+    const [leaky, removeLeaky] = makeTempDir()
+    try {
+      writeRecords(
+        leaky,
+        Array.from({ length: 230 }, (_, index) =>
+          testRecord({
+            test: [`leaks ${index}`],
+            leaks: [{ kind: 'timer', description: 'setInterval(poll, 1000 ms)' }],
+          }),
+        ),
+      )
+      const page = renderHtmlReport(mergeRun({ dirs: [leaky] }))
+      expect(page.match(/<td class="tag">timer<\/td>/g)).toHaveLength(200)
+      expect(page).toContain(
+        '… and 30 more tests with leaks: the JSON report (--json) lists them all.',
+      )
+    } finally {
+      removeLeaky()
+    }
   })
 })
