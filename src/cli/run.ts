@@ -136,7 +136,7 @@ export async function runCommand(options: RunOptions, io: RunIo): Promise<number
         return report.exit.exitCode === 0 ? 1 : report.exit.exitCode
       }
     }
-    const reported = writeRunReports(report, options, io.stderr)
+    const reported = writeRunReports(report, options, io)
     return reported || report.exit.exitCode !== 0 ? report.exit.exitCode : 1
   } catch (error) {
     // A failure of our own: leave nothing of the command running behind us.
@@ -155,11 +155,8 @@ export async function runCommand(options: RunOptions, io: RunIo): Promise<number
  *
  * @returns whether the records could be read and the HTML written
  */
-function writeRunReports(
-  report: RunReport,
-  options: RunOptions,
-  stderr: NodeJS.WriteStream,
-): boolean {
+function writeRunReports(report: RunReport, options: RunOptions, io: RunIo): boolean {
+  const { stderr } = io
   if (options.reportDir === undefined && options.htmlFile === undefined) return true
   let read: ReadResult = { records: [], files: [], warnings: [] }
   if (options.reportDir !== undefined) {
@@ -173,7 +170,8 @@ function writeRunReports(
   }
   const merged = mergeRecords(read, report)
   if (options.reportDir !== undefined) {
-    stderr.write(`${formatReportSummary(merged, { color: stderr.isTTY })}\n`)
+    const color = stderr.isTTY && (io.env.NO_COLOR ?? '') === ''
+    stderr.write(`${formatReportSummary(merged, { color })}\n`)
   }
   return writeReportFiles(merged, { htmlFile: options.htmlFile }, 'cleanroom run', stderr)
 }

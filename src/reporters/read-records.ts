@@ -61,7 +61,14 @@ function listRecordFiles(dir: string): string[] {
 
 function readRecordFile(path: string, records: ReadRecord[], warnings: string[]): void {
   const source = display(path)
-  const text = readFileSync(path, 'utf8')
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    throw new ReportInputError(
+      `${source}: cannot read it (${(error as Error).message}). Check its permissions, or remove it.`,
+    )
+  }
   const lines = text.split('\n')
   // A file ends with a newline: what follows the last one is a line cut short by a crash.
   const complete = text.endsWith('\n')

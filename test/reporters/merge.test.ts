@@ -177,6 +177,19 @@ describe('mergeRun', () => {
     )
   })
 
+  it('refuses a records file it cannot read, naming it', () => {
+    const dir = freshDir()
+    mkdirSync(join(dir, 'records-a.jsonl'))
+    expect(() => mergeRun({ dirs: [dir] })).toThrow(
+      expect.objectContaining({
+        code: 'ERR_CLEANROOM_REPORT_INPUT',
+        message: expect.stringMatching(
+          /records-a\.jsonl: cannot read it \(EISDIR: illegal operation on a directory, read\)\. Check its permissions, or remove it\.$/,
+        ) as unknown,
+      }),
+    )
+  })
+
   it('reads a directory given twice once', () => {
     const dir = freshDir()
     writeRecords(dir, [testRecord()])
