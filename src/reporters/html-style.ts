@@ -17,11 +17,12 @@ header h1 { margin: 0; font-size: 26px; letter-spacing: -0.01em; }
 .card-label { color: var(--muted); font-size: 13px; }
 .card.bad .card-value { color: var(--red); }
 .card.good .card-value { color: var(--green); }
-section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 16px 18px; margin: 16px 0; }
+section { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 16px 18px; margin: 16px 0; overflow-x: auto; }
 h2 { margin: 0 0 6px; font-size: 18px; }
 .note, .empty { color: var(--muted); margin: 0 0 10px; font-size: 14px; }
 .warnings { color: var(--amber); }
-svg.chart { width: 100%; height: auto; display: block; font-family: inherit; }
+/* On a phone the charts and tables keep a readable size and scroll sideways. */
+svg.chart { width: 100%; min-width: 640px; height: auto; display: block; font-family: inherit; }
 .chart .grid { stroke: var(--line); stroke-width: 1; }
 .chart .axis { stroke: #9ca3af; stroke-width: 1; }
 .chart .tick { fill: var(--muted); font-size: 12px; font-variant-numeric: tabular-nums; }
@@ -35,7 +36,7 @@ svg.chart { width: 100%; height: auto; display: block; font-family: inherit; }
 .chart .bar.timeout { fill: var(--amber); }
 .chart g:hover .bar { opacity: 0.8; }
 .table-wrap { overflow-x: auto; }
-table { width: 100%; border-collapse: collapse; font-size: 13.5px; }
+table { width: 100%; min-width: 640px; border-collapse: collapse; font-size: 13.5px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line); vertical-align: top; overflow-wrap: anywhere; }
 th { color: var(--muted); font-weight: 600; white-space: nowrap; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
