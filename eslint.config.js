@@ -174,6 +174,36 @@ export default tseslint.config(
     },
   },
   {
+    // reporters/ turns records into text, JSON and HTML: it stands on core/ alone, so the
+    // runtime can load the record writer and the CLI the rest, without a runner or a driver.
+    files: ['src/reporters/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: frameworksAndDrivers,
+              message: 'src/reporters imports no test framework, driver or DI library.',
+            },
+            {
+              group: [
+                '**/leaks/*',
+                '**/state/*',
+                '**/memory/*',
+                '**/runtime/*',
+                '**/adapters/*',
+                '**/integrations/*',
+                '**/cli/*',
+              ],
+              message: 'Imports flow one way: src/reporters imports src/core only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // cli/ is the `cleanroom` command: it stands on core/, the reporters and memory/, and runs
     // the test command in a process of its own, so it needs no runner, driver or runtime.
     files: ['src/cli/**/*.ts'],

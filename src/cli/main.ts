@@ -1,22 +1,26 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs'
+import { ReportInputError } from '../reporters/read-records.ts'
+import { parseReportArgs, reportUsage } from './parse-report-args.ts'
 import { parseRunArgs, runUsage } from './parse-run-args.ts'
+import { reportCommand } from './report.ts'
 import { runCommand } from './run.ts'
 import { UsageError } from './usage-error.ts'
 
 /**
- * The `cleanroom` command: `cleanroom run [options] -- <command…>`. Exit codes: the run's (see
- * `run.ts`); 2 for a command line it cannot run; 70 for a failure of its own.
+ * The `cleanroom` command: `cleanroom run [options] -- <command…>`, `cleanroom report <dir…>`.
+ * Exit codes: the run's (see `run.ts`), the report's (`report.ts`); 2 for a command line it
+ * cannot run or records it cannot read; 70 for a failure of its own.
  */
 
 const usage = `Usage: cleanroom <command> [options]
 
 Commands:
   run [options] -- <command…>   run a test command and report the memory of its process tree
-  report <dir>                  not available in this version
+  report <dir…> [options]       merge the per-test records of a run: summary, HTML, JSON
 
 Options:
-  -h, --help      show this help (cleanroom run --help: the options of run)
+  -h, --help      show this help (cleanroom run --help, cleanroom report --help: their options)
   -v, --version   show the version`
 
 /** The version in the package.json next to the built file (dist/) or two levels up (src/cli/). */
@@ -65,14 +69,20 @@ async function main(args: readonly string[]): Promise<number> {
       }
       return runCommand(options, { stderr: process.stderr, env: process.env })
     }
-    case 'report':
-      throw new UsageError(
-        'cleanroom report is not available in this version of cleanroom. cleanroom run --json <file> writes the memory of a run.',
-      )
+    case 'report': {
+      const options = parseReportArgs(rest)
+      if ('help' in options) {
+        process.stdout.write(`${reportUsage}\n`)
+        return 0
+      }
+      return reportCommand(options, {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+      })
+    }
     default:
-      throw new UsageError(
-        `Unknown command \`${command}\`. The commands are: run (report is not available in this version).`,
-      )
+      throw new UsageError(`Unknown command \`${command}\`. The commands are: run, report.`)
   }
 }
 
@@ -84,8 +94,15 @@ try {
   process.exitCode = await main(process.argv.slice(2))
 } catch (error) {
   if (error instanceof UsageError) {
-    const help = process.argv[2] === 'run' ? 'cleanroom run --help' : 'cleanroom --help'
+    const subcommand = process.argv[2]
+    const help =
+      subcommand === 'run' || subcommand === 'report'
+        ? `cleanroom ${subcommand} --help`
+        : 'cleanroom --help'
     process.stderr.write(`cleanroom: ${error.message}\nSee ${help}.\n`)
+    process.exitCode = 2
+  } else if (error instanceof ReportInputError) {
+    process.stderr.write(`cleanroom report: ${error.message}\n`)
     process.exitCode = 2
   } else {
     process.stderr.write(

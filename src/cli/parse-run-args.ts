@@ -18,6 +18,8 @@ export interface RunOptions {
   readonly graceMs: number
   /** The directory of per-test records, passed to the command as `CLEANROOM_REPORT`. */
   readonly reportDir: string | undefined
+  /** Where to write the HTML report: the memory chart, and the records merged from `reportDir`. */
+  readonly htmlFile: string | undefined
 }
 
 /** `--help` was given: the caller prints the usage. */
@@ -42,12 +44,15 @@ Options:
   --json <file>         write the samples and the summary to <file> as JSON
   --grace <ms>          after Ctrl-C or SIGTERM, time the command has to exit before its whole
                         process tree is killed with SIGKILL (default 5000 ms)
-  --html <file>         not available in this version
-  --report <dir>        not available in this version
+  --report <dir>        create <dir>, pass it to the command as CLEANROOM_REPORT (where the
+                        tests write their per-test records), and merge the records at the end
+  --html <file>         write an HTML report: the memory over the run, and with --report the
+                        slowest teardowns, leaks and memory by test and file
   -h, --help            show this help
 
 Example:
-  cleanroom run --max-growth 200MB --json memory.json -- npx vitest run`
+  cleanroom run --max-growth 200MB --json memory.json -- npx vitest run
+  cleanroom run --report reports --html report.html -- npx vitest run`
 
 const options = {
   interval: { type: 'string' },
@@ -70,7 +75,7 @@ const placeholders = new Map([
   ['--report', '<dir>'],
 ])
 
-const known = '--interval, --max-growth, --warm-up, --json, --grace, --help'
+const known = '--interval, --max-growth, --warm-up, --json, --report, --html, --grace, --help'
 
 /**
  * Reads the arguments of `cleanroom run` (those after `run`).
@@ -113,18 +118,12 @@ export function parseRunArgs(args: readonly string[]): RunOptions | HelpRequest 
       'No command after `--`. Put the test command there: cleanroom run [options] -- npx vitest run',
     )
   }
-  if (values.html !== undefined) {
-    throw new UsageError(
-      '--html: HTML reports are not available in this version of cleanroom. Use --json <file> for the samples and the summary.',
-    )
-  }
-  if (values.report !== undefined) {
-    throw new UsageError(
-      '--report: merging per-test records is not available in this version of cleanroom (its adapters do not write them yet, and refuse CLEANROOM_REPORT). Use --json <file> for the memory of the run.',
-    )
-  }
   if (values.json === '')
     throw new UsageError('Expected --json to name a file, got an empty string.')
+  if (values.html === '')
+    throw new UsageError('Expected --html to name a file, got an empty string.')
+  if (values.report === '')
+    throw new UsageError('Expected --report to name a directory, got an empty string.')
 
   return {
     command: [program, ...rest],
@@ -143,7 +142,8 @@ export function parseRunArgs(args: readonly string[]): RunOptions | HelpRequest 
     jsonFile: values.json,
     graceMs:
       values.grace === undefined ? defaultGraceMs : parseMilliseconds(values.grace, '--grace', 0),
-    reportDir: undefined,
+    reportDir: values.report,
+    htmlFile: values.html,
   }
 }
 

@@ -1,9 +1,13 @@
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
-import { mkdirSync, statSync, writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { constants } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import type { RunReport, RunSample } from '../reporters/run-report.ts'
+import { mergeRecords } from '../reporters/merge.ts'
+import { readRecords, ReportInputError, type ReadResult } from '../reporters/read-records.ts'
+import { formatReportSummary } from '../reporters/summary.ts'
+import { assertDirectory } from './assert-directory.ts'
 import { fitGrowth } from './growth.ts'
 import type { RunOptions } from './parse-run-args.ts'
 import { createTreeSampler, listProcessGroup } from './process-tree.ts'
@@ -11,7 +15,7 @@ import { formatMegabytes } from './size.ts'
 import { createStatusLine } from './status-line.ts'
 import { formatRate, formatSummary } from './summary.ts'
 import { isRunning, signalTree } from './tree-signals.ts'
-import { UsageError } from './usage-error.ts'
+import { writeReportFiles } from './write-reports.ts'
 
 /** What `cleanroom run` reads and writes besides the command's own stdio. */
 export interface RunIo {
@@ -29,12 +33,14 @@ export const forwardedSignals: readonly NodeJS.Signals[] = ['SIGINT', 'SIGTERM',
  * and writes the JSON report.
  *
  * @returns the exit code for `cleanroom run`: the command's, 128 + the signal's number if a
- *   signal ended it, 1 if it succeeded but its memory grew past `maxGrowthBytes`
+ *   signal ended it, 1 if it succeeded but its memory grew past `maxGrowthBytes` or a report
+ *   could not be written (or the records of `--report` read)
  * @throws {@link UsageError} when the JSON report's directory does not exist
  */
 export async function runCommand(options: RunOptions, io: RunIo): Promise<number> {
   const jsonFile = options.jsonFile === undefined ? undefined : resolve(options.jsonFile)
   if (jsonFile !== undefined) assertDirectory(dirname(jsonFile), '--json')
+  if (options.htmlFile !== undefined) assertDirectory(dirname(resolve(options.htmlFile)), '--html')
   const [program, ...args] = options.command
   const startedAt = new Date()
   const t0 = performance.now()
@@ -130,7 +136,8 @@ export async function runCommand(options: RunOptions, io: RunIo): Promise<number
         return report.exit.exitCode === 0 ? 1 : report.exit.exitCode
       }
     }
-    return report.exit.exitCode
+    const reported = writeRunReports(report, options, io)
+    return reported || report.exit.exitCode !== 0 ? report.exit.exitCode : 1
   } catch (error) {
     // A failure of our own: leave nothing of the command running behind us.
     signalTree(pgid, sampler.sample().pids, 'SIGKILL')
@@ -142,6 +149,33 @@ export async function runCommand(options: RunOptions, io: RunIo): Promise<number
   }
 }
 
+/**
+ * With `--report`, merges the records the tests wrote and prints their summary; with `--html`,
+ * writes the HTML report (the memory chart, and the merged records).
+ *
+ * @returns whether the records could be read and the HTML written
+ */
+function writeRunReports(report: RunReport, options: RunOptions, io: RunIo): boolean {
+  const { stderr } = io
+  if (options.reportDir === undefined && options.htmlFile === undefined) return true
+  let read: ReadResult = { records: [], files: [], warnings: [] }
+  if (options.reportDir !== undefined) {
+    try {
+      read = readRecords([resolve(options.reportDir)])
+    } catch (error) {
+      if (!(error instanceof ReportInputError)) throw error
+      stderr.write(`cleanroom run: could not merge the records of --report: ${error.message}\n`)
+      return false
+    }
+  }
+  const merged = mergeRecords(read, report)
+  if (options.reportDir !== undefined) {
+    const color = stderr.isTTY && (io.env.NO_COLOR ?? '') === ''
+    stderr.write(`${formatReportSummary(merged, { color })}\n`)
+  }
+  return writeReportFiles(merged, { htmlFile: options.htmlFile }, 'cleanroom run', stderr)
+}
+
 /** The command's environment: ours, with `CLEANROOM_REPORT` when a report directory is given. */
 export function buildChildEnv(
   env: NodeJS.ProcessEnv,
@@ -151,18 +185,6 @@ export function buildChildEnv(
   const dir = resolve(reportDir)
   mkdirSync(dir, { recursive: true })
   return { ...env, CLEANROOM_REPORT: dir }
-}
-
-function assertDirectory(dir: string, flag: string): void {
-  let isDirectory = false
-  try {
-    isDirectory = statSync(dir).isDirectory()
-  } catch {
-    // Reported below.
-  }
-  if (!isDirectory) {
-    throw new UsageError(`${flag}: the directory ${dir} does not exist. Create it first.`)
-  }
 }
 
 /** Polls until every pid has ended, or 2 s after the tree was killed. */

@@ -65,6 +65,7 @@ describe('parseRunArgs', () => {
       jsonFile: 'm.json',
       graceMs: 250,
       reportDir: undefined,
+      htmlFile: undefined,
     })
   })
 
@@ -77,7 +78,14 @@ describe('parseRunArgs', () => {
       jsonFile: undefined,
       graceMs: 5000,
       reportDir: undefined,
+      htmlFile: undefined,
     })
+  })
+
+  it('reads --report and --html', () => {
+    expect(
+      parseRunArgs(['--report', 'records', '--html=r.html', '--', 'npm', 'test']),
+    ).toMatchObject({ reportDir: 'records', htmlFile: 'r.html' })
   })
 
   it('returns a help request for -h and --help', () => {
@@ -99,10 +107,12 @@ describe('parseRunArgs', () => {
       '--grace needs a value: write --grace <ms> (or --grace=<ms>) before the `--` that starts the test command.',
     ],
     [['--json=', '--', 'x'], 'Expected --json to name a file, got an empty string.'],
+    [['--html=', '--', 'x'], 'Expected --html to name a file, got an empty string.'],
+    [['--report=', '--', 'x'], 'Expected --report to name a directory, got an empty string.'],
     [['--help=yes'], "Option '-h, --help' does not take an argument"],
     [
       ['-x', '--', 'y'],
-      'Unknown option `-x` for cleanroom run. Its options are --interval, --max-growth, --warm-up, --json, --grace, --help; put the test command and its own options after `--`.',
+      'Unknown option `-x` for cleanroom run. Its options are --interval, --max-growth, --warm-up, --json, --report, --html, --grace, --help; put the test command and its own options after `--`.',
     ],
     [
       ['--', ''],

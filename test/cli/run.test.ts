@@ -15,7 +15,7 @@ describe('cleanroom run: the command line', () => {
   it.each([
     [
       ['run', '--foo', '--', 'node'],
-      /^cleanroom: Unknown option `--foo` for cleanroom run\. Its options are --interval, --max-growth, --warm-up, --json, --grace, --help; put the test command and its own options after `--`\.\nSee cleanroom run --help\.\n$/,
+      /^cleanroom: Unknown option `--foo` for cleanroom run\. Its options are --interval, --max-growth, --warm-up, --json, --report, --html, --grace, --help; put the test command and its own options after `--`\.\nSee cleanroom run --help\.\n$/,
     ],
     [
       ['run', '--max-growth', '10XB', '--', 'node'],
@@ -37,22 +37,14 @@ describe('cleanroom run: the command line', () => {
     [['run'], /No command to run\. Put the test command after `--`/],
     [['run', '--'], /No command after `--`/],
     [
-      ['run', '--html', 'r.html', '--', 'node'],
-      /--html: HTML reports are not available in this version of cleanroom/,
-    ],
-    [
-      ['run', '--report', 'records', '--', 'node'],
-      /--report: merging per-test records is not available in this version/,
+      ['run', '--html', join(dir, 'missing', 'r.html'), '--', 'node'],
+      /--html: the directory .*missing does not exist\. Create it first\./,
     ],
     [
       ['run', '--json', join(dir, 'missing', 'r.json'), '--', 'node'],
       /--json: the directory .*missing does not exist\. Create it first\./,
     ],
-    [
-      ['report', 'records'],
-      /^cleanroom: cleanroom report is not available in this version of cleanroom\./,
-    ],
-    [['frobnicate'], /^cleanroom: Unknown command `frobnicate`\. The commands are: run/],
+    [['frobnicate'], /^cleanroom: Unknown command `frobnicate`\. The commands are: run, report\./],
   ])('refuses %j with exit code 2 and says why', async (args, message) => {
     const run = await runCli(args)
     expect(run.stderr).toMatch(message)
