@@ -143,6 +143,35 @@ export default tseslint.config(
     },
   },
   {
+    // memory/ stands on core/ alone, like state/: the runtime uses it, and the cli may.
+    files: ['src/memory/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: frameworksAndDrivers,
+              message: 'src/memory imports no test framework, driver or DI library.',
+            },
+            {
+              group: [
+                '**/leaks/*',
+                '**/state/*',
+                '**/runtime/*',
+                '**/adapters/*',
+                '**/integrations/*',
+                '**/reporters/*',
+                '**/cli/*',
+              ],
+              message: 'Imports flow one way: src/memory imports src/core only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Each integration is the only file importing its package, and stands on core/ plus the
     // public test-time helpers (it tracks what it creates in the current scope).
     files: ['src/integrations/**/*.ts'],
