@@ -302,6 +302,17 @@ export default tseslint.config(
     files: ['test/contract/suites/globals-jest/**/*.js'],
     languageOptions: { globals: readonlyGlobals(['test', 'describe', 'jest']) },
   },
+  // The memory contract suites: a shared CommonJS corpus, registered by each runner's suite as
+  // its users write tests (Jest's with its globals).
+  contractSuite(
+    ['test/contract/suites/memory-*/**/*.js', 'test/contract/suites/memory-*/**/*.cjs'],
+    ['require', 'module'],
+    { commonjs: true },
+  ),
+  {
+    files: ['test/contract/suites/memory-jest/**/*.js'],
+    languageOptions: { globals: readonlyGlobals(['test']) },
+  },
   // The example app: CommonJS, as its users' code and tests are written; its test files take
   // the runners' globals.
   contractSuite(
