@@ -3,6 +3,7 @@
 // generic hooks adapter, the built package, with leak detection and the guard off and the
 // given memory option; then `tests` empty tests. Prints { heap, msPerTest } as JSON.
 // Usage: node test/bench/memory-child.mjs <off|on|every10> <pad bytes> <tests>
+import { performance } from 'node:perf_hooks'
 import { installCleanroom } from 'cleanroom/hooks'
 
 const [mode = 'off', padText = '0', testsText = '10'] = process.argv.slice(2)
