@@ -112,3 +112,26 @@ describe('CLEANROOM_MEMORY', () => {
     )
   })
 })
+
+describe('installing twice', () => {
+  it('accepts the same memory options, and refuses others', async () => {
+    const { installRuntime } = await import('../../src/runtime/install.ts')
+    const { installed } = await import('../../src/runtime/runtime.ts')
+    try {
+      installRuntime({ memory: { warnAbove: '5 MB', every: 2 } }, call)
+      expect(installRuntime({ memory: { every: 2, warnAbove: '5 MB' } }, call).created).toBe(false)
+      expect(() => installRuntime({ memory: { warnAbove: '6 MB', every: 2 } }, call)).toThrow(
+        'installCleanroom: cleanroom is already installed in this process with other options.',
+      )
+      expect(() => installRuntime({}, call)).toThrow('already installed')
+    } finally {
+      installed.runtime = undefined
+    }
+    installRuntime({ memory: false }, call)
+    try {
+      expect(installRuntime({}, call).created).toBe(false)
+    } finally {
+      installed.runtime = undefined
+    }
+  })
+})
