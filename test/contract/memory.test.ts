@@ -1,6 +1,9 @@
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { parseTap, runSuite, type SuiteRun } from './run-suite.ts'
 
 // The shared corpus (suites/memory-shared/corpus.cjs), registered by each runner's suite with
@@ -9,6 +12,12 @@ import { parseTap, runSuite, type SuiteRun } from './run-suite.ts'
 // whatever the memory option, expectCollected fails the test that kept its session in a
 // module-level array, naming the label and the call site, and passes the one that dropped it.
 const modules = fileURLToPath(new URL('../../node_modules/', import.meta.url))
+const require = createRequire(import.meta.url)
+const reportDir = mkdtempSync(join(tmpdir(), 'cleanroom-contract-memory-report-'))
+
+afterAll(() => {
+  rmSync(reportDir, { recursive: true, force: true })
+})
 
 const retainer = 'caches every rendered report'
 const keeper = 'keeps its session in a module-level array'
@@ -61,6 +70,38 @@ interface JsonReport {
   }[]
 }
 
+function jsonResults(text: string) {
+  const tests = (JSON.parse(text) as JsonReport).testResults.flatMap((r) => r.assertionResults)
+  return {
+    tests: tests.map((t) => [t.title, t.status === 'passed'] as const),
+    failure: (name: string) =>
+      tests.find((t) => t.title === name)?.failureMessages.join('\n') ?? '',
+  }
+}
+
+const vitestBin = join(dirname(require.resolve('vitest/package.json')), 'vitest.mjs')
+let vitestRuns = 0
+const vitest: Runner = {
+  title: "Vitest with setupFiles: ['cleanroom/vitest/setup']",
+  run: async (env) => {
+    const reportFile = join(reportDir, `vitest-${String(++vitestRuns)}.json`)
+    const run = await runSuite(
+      'memory-vitest',
+      [
+        'node',
+        vitestBin,
+        'run',
+        '--reporter=default',
+        '--reporter=json',
+        `--outputFile.json=${reportFile}`,
+      ],
+      options(env),
+    )
+    return { ...run, report: run.timedOut ? '' : readFileSync(reportFile, 'utf8') } as SuiteRun
+  },
+  results: (run) => jsonResults((run as SuiteRun & { report: string }).report),
+}
+
 const jest: Runner = {
   title: "Jest with setupFilesAfterEnv: ['cleanroom/jest/setup']",
   run: (env) =>
@@ -76,19 +117,10 @@ const jest: Runner = {
       ],
       options(env),
     ),
-  results: (run) => {
-    const tests = (JSON.parse(run.stdout) as JsonReport).testResults.flatMap(
-      (r) => r.assertionResults,
-    )
-    return {
-      tests: tests.map((t) => [t.title, t.status === 'passed'] as const),
-      failure: (name: string) =>
-        tests.find((t) => t.title === name)?.failureMessages.join('\n') ?? '',
-    }
-  },
+  results: (run) => jsonResults(run.stdout),
 }
 
-describe.each([nodeTest, jest])('$title', (runner) => {
+describe.each([nodeTest, vitest, jest])('$title', (runner) => {
   it('with CLEANROOM_MEMORY=1, reports the test that keeps 20 MB, not the one that dropped as much; expectCollected fails the test that kept its session', async () => {
     const run = await runner.run({ CLEANROOM_MEMORY: '1' })
     expect(run.timedOut).toBe(false)
