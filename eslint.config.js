@@ -313,6 +313,10 @@ export default tseslint.config(
     files: ['test/contract/suites/memory-jest/**/*.js'],
     languageOptions: { globals: readonlyGlobals(['test']) },
   },
+  {
+    files: ['test/contract/suites/memory-mocha/**/*.cjs'],
+    languageOptions: { globals: readonlyGlobals(['describe', 'it']) },
+  },
   // The example app: CommonJS, as its users' code and tests are written; its test files take
   // the runners' globals.
   contractSuite(
