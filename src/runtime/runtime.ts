@@ -202,7 +202,7 @@ export class Runtime {
     this.#concurrent = false
     const leak = name === undefined ? undefined : await this.#leaks?.endFile(name, concurrent)
     const globals = name === undefined ? undefined : this.#globals?.endFile(name)
-    // Values expected collected by tests that ran concurrently are checked with the file.
+    // An expectation whose test's end was never seen is checked with the file, not dropped.
     const notCollected = await this.#expectations.check(`file ${name ?? 'main'}`)
     const memory = name === undefined ? undefined : this.#memory?.endFile(name)
     return combineFailures([testFailure, fileFailure, leak, globals, notCollected, memory])
