@@ -143,6 +143,35 @@ export default tseslint.config(
     },
   },
   {
+    // memory/ stands on core/ alone, like state/: the runtime uses it, and the cli may.
+    files: ['src/memory/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: frameworksAndDrivers,
+              message: 'src/memory imports no test framework, driver or DI library.',
+            },
+            {
+              group: [
+                '**/leaks/*',
+                '**/state/*',
+                '**/runtime/*',
+                '**/adapters/*',
+                '**/integrations/*',
+                '**/reporters/*',
+                '**/cli/*',
+              ],
+              message: 'Imports flow one way: src/memory imports src/core only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Each integration is the only file importing its package, and stands on core/ plus the
     // public test-time helpers (it tracks what it creates in the current scope).
     files: ['src/integrations/**/*.ts'],
@@ -302,6 +331,21 @@ export default tseslint.config(
   {
     files: ['test/contract/suites/globals-jest/**/*.js'],
     languageOptions: { globals: readonlyGlobals(['test', 'describe', 'jest']) },
+  },
+  // The memory contract suites: a shared CommonJS corpus, registered by each runner's suite as
+  // its users write tests (Jest's with its globals).
+  contractSuite(
+    ['test/contract/suites/memory-*/**/*.js', 'test/contract/suites/memory-*/**/*.cjs'],
+    ['require', 'module'],
+    { commonjs: true },
+  ),
+  {
+    files: ['test/contract/suites/memory-jest/**/*.js'],
+    languageOptions: { globals: readonlyGlobals(['test']) },
+  },
+  {
+    files: ['test/contract/suites/memory-mocha/**/*.cjs'],
+    languageOptions: { globals: readonlyGlobals(['describe', 'it']) },
   },
   // The example app: CommonJS, as its users' code and tests are written; its test files take
   // the runners' globals.

@@ -1,8 +1,9 @@
 export { createScope } from './core/scope.ts'
 export type { DeferOptions, Scope, ScopeOptions, TrackOptions } from './core/scope.ts'
-export { allowLeaks, currentScope, defer, track, use } from './runtime/helpers.ts'
+export { allowLeaks, currentScope, defer, expectCollected, track, use } from './runtime/helpers.ts'
 export type { CleanroomOptions } from './runtime/options.ts'
 export type { LeakIgnore, LeakMode, LeakOptions } from './leaks/options.ts'
+export type { MemoryOptions, MemorySize } from './memory/options.ts'
 export type {
   GlobalStateIgnore,
   GlobalStateMode,
@@ -49,9 +50,11 @@ export {
   OpenIteratorError,
   ContainerDisposedError,
   GlobalStateError,
+  NotCollectedError,
+  MemoryGrowthError,
 } from './core/errors.ts'
 export type { DeadlineLimit, PoolHolder, ResourceRef } from './core/errors.ts'
-export type { AsyncTaskFailure } from './core/errors.ts'
+export type { AsyncTaskFailure, UncollectedValue } from './core/errors.ts'
 export { createTempDir } from './state/temp-dir.ts'
 export type { TempDirOptions } from './state/temp-dir.ts'
 export { trackCache } from './state/caches.ts'

@@ -1,5 +1,5 @@
 import type { RunReport } from '../reporters/run-report.ts'
-import { formatMegabytes } from './size.ts'
+import { formatMegabytes } from '../core/size.ts'
 
 /** Below this, the summary says the growth is mostly start-up. */
 const shortRunMs = 30_000

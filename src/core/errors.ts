@@ -863,3 +863,101 @@ export class GlobalStateError extends CleanroomError {
     this.stack = `${this.name}: ${this.message}`
   }
 }
+
+/** A value given to `expectCollected()` that was still reachable: its label and call site. */
+export interface UncollectedValue {
+  /** The label given to `expectCollected()`, or a description of the value. */
+  readonly label: string
+  /** Where `expectCollected()` was called, as `file:line:column`, when known. */
+  readonly site: string | undefined
+}
+
+/**
+ * A value given to `expectCollected()` was still reachable after the test's teardown and a
+ * forced garbage collection: something still holds a reference to it (a module-level array or
+ * cache, a listener, a closure a timer keeps, something tracked in the file's scope). Raised
+ * on the test that called `expectCollected()`, whether or not the `memory` option is on.
+ *
+ * @example
+ * ```ts
+ * import { NotCollectedError } from 'cleanroom'
+ *
+ * function explain(error: unknown): void {
+ *   if (error instanceof NotCollectedError) {
+ *     for (const value of error.values) console.log(value.label, value.site)
+ *   }
+ * }
+ * ```
+ */
+export class NotCollectedError extends CleanroomError {
+  /** Who expected it collected: `test "name"`, or `file path` for an expectation left over. */
+  declare readonly owner: string
+  /** Each value still reachable, in the order `expectCollected()` was called. */
+  declare readonly values: readonly UncollectedValue[]
+
+  /**
+   * @param owner - the test that called `expectCollected()`
+   * @param values - the values still reachable
+   */
+  constructor(owner: string, values: readonly UncollectedValue[]) {
+    const listed = values
+      .map(
+        (value) =>
+          `  - ${value.label}${value.site === undefined ? '' : ` (expectCollected at ${value.site})`}`,
+      )
+      .join('\n')
+    super(
+      `${owner}: ${values.length === 1 ? '1 value' : `${values.length} values`} expected to be garbage ` +
+        `${values.length === 1 ? 'is' : 'are'} still reachable after the test's teardown and a forced garbage collection:\n${listed}\n` +
+        'Something still holds a reference: a module-level array, map or cache, an event listener, ' +
+        'a closure kept by a timer, or a fixture or resource of the file or worker scope. Drop the ' +
+        'reference in the test (or in something its scope disposes), or take a heap snapshot to find the holder.',
+      'ERR_CLEANROOM_NOT_COLLECTED',
+    )
+    // Not enumerable: runners that print an error's own properties print the message alone.
+    Object.defineProperty(this, 'owner', { value: owner, enumerable: false })
+    Object.defineProperty(this, 'values', { value: values, enumerable: false })
+    // The check's frames are no use to the reader: point where the first value was expected.
+    const site = values.find((value) => value.site !== undefined)?.site
+    this.stack = `${this.name}: ${this.message}${site === undefined ? '' : `\n    at ${site}`}`
+  }
+}
+
+/**
+ * A test's heap grew by more than `memory.failAbove` (measured after its teardown and a forced
+ * garbage collection, against the heap as it began), or a file's heap grew steadily over its
+ * tests by more than that (the `memory.trend` check). Raised with the `memory` option on.
+ *
+ * @example
+ * ```ts
+ * import { MemoryGrowthError } from 'cleanroom'
+ *
+ * function explain(error: unknown): void {
+ *   if (error instanceof MemoryGrowthError) console.log(error.owner, error.growth, error.limit)
+ * }
+ * ```
+ */
+export class MemoryGrowthError extends CleanroomError {
+  /** Who grew: `test "name"`, or `file path` for a file's trend. */
+  declare readonly owner: string
+  /** Bytes the heap grew by (for a trend, the fitted growth over the file's tests). */
+  declare readonly growth: number
+  /** The `memory.failAbove` threshold, bytes. */
+  declare readonly limit: number
+
+  /**
+   * @param owner - the test or file whose heap grew
+   * @param growth - bytes it grew by
+   * @param limit - the threshold it passed, bytes
+   * @param message - the report
+   */
+  constructor(owner: string, growth: number, limit: number, message: string) {
+    super(message, 'ERR_CLEANROOM_MEMORY_GROWTH')
+    // Not enumerable: runners that print an error's own properties print the message alone.
+    Object.defineProperty(this, 'owner', { value: owner, enumerable: false })
+    Object.defineProperty(this, 'growth', { value: growth, enumerable: false })
+    Object.defineProperty(this, 'limit', { value: limit, enumerable: false })
+    // The check's frames are no use to the reader.
+    this.stack = `${this.name}: ${this.message}`
+  }
+}

@@ -1,7 +1,9 @@
+import { captureCreationSite } from '../core/creation-site.ts'
 import { currentScopeFor, deferFor, trackFor } from '../core/current-scope.ts'
 import { NoActiveScopeError } from '../core/errors.ts'
 import type { Fixture } from '../core/fixture-types.ts'
 import type { DeferOptions, Scope, TrackOptions } from '../core/scope-types.ts'
+import { describeValue } from '../core/validate.ts'
 import { installed } from './runtime.ts'
 
 /**
@@ -126,4 +128,57 @@ export function allowLeaks(reason = 'allowLeaks() was called'): void {
     throw new TypeError(`allowLeaks: expected \`reason\` to be a string, got ${typeof reason}`)
   }
   runtime.allowLeaks(reason)
+}
+
+/**
+ * Fails the running test if `value` is still reachable once the test is over: after its
+ * teardown (its scope disposed, leaks checked), cleanroom forces a garbage collection and
+ * checks a `WeakRef` to it. The failure, a {@link NotCollectedError}, names `label` and where
+ * `expectCollected()` was called. It works whether or not the `memory` option is on, and costs
+ * a test nothing unless it calls it (then one event-loop turn and two forced collections).
+ *
+ * The test's own variables do not count: the check runs after the test function has returned.
+ * What the file or worker scope holds (a file-level fixture, something tracked in `beforeAll`)
+ * does: a value it references stays reachable.
+ *
+ * @param value - an object (or function) that the test should leave as garbage
+ * @param label - names it in the failure; default: a description of the value
+ * @throws {@link NoActiveScopeError} when no adapter is installed or no test is running
+ * @throws {TypeError} when `value` is not an object, or `label` not a string
+ *
+ * @example
+ * ```ts
+ * import { test } from 'node:test'
+ * import { expectCollected } from 'cleanroom'
+ *
+ * const sessions: object[] = []
+ *
+ * test('drops its session', () => {
+ *   const session = { user: 'ada', buffer: Buffer.alloc(1024) }
+ *   sessions.push(session) // kept: the test fails with NotCollectedError "session"
+ *   expectCollected(session, 'session')
+ * })
+ * ```
+ */
+export function expectCollected(value: object, label?: string): void {
+  const runtime = installed.runtime
+  if (runtime === undefined) throw new NoActiveScopeError('expectCollected()')
+  if (!runtime.inTest) throw new NoActiveScopeError('expectCollected()', true)
+  // Checked for callers from JavaScript, whom the types do not bind.
+  const given: unknown = value
+  if ((typeof given !== 'object' || given === null) && typeof given !== 'function') {
+    throw new TypeError(
+      `expectCollected: expected \`value\` to be an object or a function (a primitive is never garbage collected), got ${describeValue(value)}`,
+    )
+  }
+  if (label !== undefined && typeof (label as unknown) !== 'string') {
+    throw new TypeError(
+      `expectCollected: expected \`label\` to be a string, got ${describeValue(label)}`,
+    )
+  }
+  runtime.expectCollected(
+    value,
+    label ?? describeValue(value),
+    captureCreationSite(expectCollected),
+  )
 }

@@ -45,7 +45,21 @@ function sameOptions(a: CleanroomOptions, b: CleanroomOptions): boolean {
     a.budget === b.budget &&
     a.registry === b.registry &&
     sameLeakOptions(a.leaks, b.leaks) &&
-    sameGlobalStateOptions(a.globals, b.globals)
+    sameGlobalStateOptions(a.globals, b.globals) &&
+    sameMemoryOptions(a.memory, b.memory)
+  )
+}
+
+/** The same `memory` option: off (false or unset) both, or options alike. */
+function sameMemoryOptions(a: CleanroomOptions['memory'], b: CleanroomOptions['memory']): boolean {
+  if (typeof a !== 'object' || typeof b !== 'object') {
+    return typeof a !== 'object' && typeof b !== 'object'
+  }
+  return (
+    a.every === b.every &&
+    a.warnAbove === b.warnAbove &&
+    a.failAbove === b.failAbove &&
+    a.trend === b.trend
   )
 }
 

@@ -16,6 +16,12 @@ import {
   type ResolvedGlobalStateOptions,
 } from '../state/global-state-options.ts'
 import {
+  resolveMemoryOptions,
+  validateMemoryOptions,
+  type MemoryOptions,
+  type ResolvedMemoryOptions,
+} from '../memory/options.ts'
+import {
   assertKnownKeys,
   assertOptionalDeadline,
   assertPlainObject,
@@ -49,9 +55,18 @@ export interface CleanroomOptions {
    * environment variable overrides the mode.
    */
   globals?: GlobalStateMode | GlobalStateOptions
+  /**
+   * Per-test memory checks, off by default (`false`): the heap after a forced garbage
+   * collection as each test begins and after its teardown, a warning above `warnAbove`
+   * (default `'10 MB'`), a failure above `failAbove`, and a trend over each file that reports
+   * steady growth no single test shows. Each checked test costs four full collections (see
+   * docs/memory.md). `CLEANROOM_MEMORY=1` turns them on (with these options, or the
+   * defaults), `CLEANROOM_MEMORY=0` off.
+   */
+  memory?: false | MemoryOptions
 }
 
-const optionKeys = ['timeout', 'budget', 'registry', 'leaks', 'globals'] as const
+const optionKeys = ['timeout', 'budget', 'registry', 'leaks', 'globals', 'memory'] as const
 
 /**
  * Checks `installCleanroom()` options: an unknown option or a wrong type is a `TypeError`
@@ -71,6 +86,7 @@ export function validateOptions(options: unknown, call: string): CleanroomOption
   }
   validateLeakOptions(o.leaks, call)
   validateGlobalStateOptions(o.globals, call)
+  validateMemoryOptions(o.memory, call)
   return o
 }
 
@@ -79,23 +95,25 @@ export interface RuntimeSettings {
   readonly options: CleanroomOptions
   readonly leaks: ResolvedLeakOptions
   readonly globals: ResolvedGlobalStateOptions
+  /** The memory checks' settings; undefined when they are off. */
+  readonly memory: ResolvedMemoryOptions | undefined
 }
 
 /**
  * The options with the `CLEANROOM_*` environment variables over them. An invalid value, or a
  * variable for a feature this version does not have, is an error at install, never ignored.
  * @throws {TypeError} on an invalid value
- * @throws {Error} on `CLEANROOM_MEMORY` or `CLEANROOM_REPORT`, which this version cannot honour
+ * @throws {Error} on `CLEANROOM_REPORT`, which this version cannot honour
  */
 export function resolveSettings(options: CleanroomOptions, env: Environment): RuntimeSettings {
-  // envFlag also refuses a value CLEANROOM_MEMORY cannot mean.
-  if (envFlag(env, 'CLEANROOM_MEMORY') === true)
-    throw unavailable(env, 'CLEANROOM_MEMORY', 'memory checks')
+  // envFlag refuses a value CLEANROOM_MEMORY cannot mean, naming the variable.
+  const memory = resolveMemoryOptions(options.memory, envFlag(env, 'CLEANROOM_MEMORY'))
   if ((env.CLEANROOM_REPORT ?? '') !== '') throw unavailable(env, 'CLEANROOM_REPORT', 'run reports')
   return {
     options,
     leaks: resolveLeakOptions(options.leaks, env),
     globals: resolveGlobalStateOptions(options.globals, env),
+    memory,
   }
 }
 

@@ -1,7 +1,10 @@
 import { CleanupError } from '../core/errors.ts'
 import { processSingleton } from '../core/process-singleton.ts'
+import type { CreationSite } from '../core/creation-site.ts'
 import type { Scope } from '../core/scope-types.ts'
 import { LeakDetector } from '../leaks/detect.ts'
+import { CollectionExpectations } from '../memory/expect-collected.ts'
+import { MemoryCheck } from '../memory/memory-check.ts'
 import { clearTrackedCaches } from '../state/caches.ts'
 import { GlobalStateGuard } from '../state/global-state.ts'
 import type { CleanroomOptions, RuntimeSettings } from './options.ts'
@@ -42,6 +45,10 @@ export class Runtime {
   readonly #leaks: LeakDetector | undefined
   /** The global-state guard, unless it is off. */
   readonly #globals: GlobalStateGuard | undefined
+  /** The per-test memory checks, when the `memory` option (or `CLEANROOM_MEMORY=1`) is on. */
+  readonly #memory: MemoryCheck | undefined
+  /** What `expectCollected()` was given, checked after the test's teardown. */
+  readonly #expectations = new CollectionExpectations()
   /** Whether tests of the running file ran concurrently (their leaks are the file's). */
   #concurrent = false
 
@@ -51,6 +58,7 @@ export class Runtime {
     // Made after leak detection, whose wrapped timer functions are then part of every baseline.
     this.#globals =
       settings.globals.mode === 'off' ? undefined : new GlobalStateGuard(settings.globals)
+    this.#memory = settings.memory === undefined ? undefined : new MemoryCheck(settings.memory)
   }
 
   /** The file running now, if any. */
@@ -86,6 +94,7 @@ export class Runtime {
     this.#fileName = name
     this.#leaks?.beginFile()
     this.#globals?.beginFile()
+    this.#memory?.beginFile()
     return failure
   }
 
@@ -100,6 +109,8 @@ export class Runtime {
     this.#leaks?.beginTest()
     if (globalsLater) this.#globals?.forget()
     else this.#globals?.beginTest(group)
+    // Last: the baseline is the heap after a forced collection, once the other checks began.
+    this.#memory?.beginTest()
   }
 
   /**
@@ -144,6 +155,14 @@ export class Runtime {
     this.#allowedLeaks = reason
   }
 
+  /**
+   * Records that `value` must be garbage after the running test's teardown (`expectCollected()`):
+   * checked, after a forced collection, when the test ends.
+   */
+  expectCollected(value: object, label: string, site: CreationSite): void {
+    this.#expectations.expect(value, label, site)
+  }
+
   /** Why the running test may leak, if `allowLeaks()` was called in it. */
   get allowedLeaks(): string | undefined {
     return this.#allowedLeaks
@@ -167,7 +186,10 @@ export class Runtime {
     const cacheFailures = (await clearTrackedCaches()) ?? []
     const leak = await this.#leaks?.endTest(name, this.#allowedLeaks, this.#fileName)
     const globals = this.#globals?.endTest(name)
-    return combineFailures([failure, ...cacheFailures, leak, globals])
+    // Last, once everything the test had is disposed, closed or put back.
+    const notCollected = await this.#expectations.check(`test "${name}"`)
+    const memory = this.#memory?.endTest(name)
+    return combineFailures([failure, ...cacheFailures, leak, globals, notCollected, memory])
   }
 
   /** Ends the current file: disposes its scope (and a test scope left open, first). */
@@ -180,7 +202,10 @@ export class Runtime {
     this.#concurrent = false
     const leak = name === undefined ? undefined : await this.#leaks?.endFile(name, concurrent)
     const globals = name === undefined ? undefined : this.#globals?.endFile(name)
-    return combineFailures([testFailure, fileFailure, leak, globals])
+    // An expectation whose test's end was never seen is checked with the file, not dropped.
+    const notCollected = await this.#expectations.check(`file ${name ?? 'main'}`)
+    const memory = name === undefined ? undefined : this.#memory?.endFile(name)
+    return combineFailures([testFailure, fileFailure, leak, globals, notCollected, memory])
   }
 
   /** Disposes everything, and checks the run for leaks: the process has finished its tests. */

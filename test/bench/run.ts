@@ -4,6 +4,7 @@ import { formatTable, verdict } from './format-table.ts'
 import { runGlobalState } from './global-state.ts'
 import { runHeap } from './heap.ts'
 import { runLeakCheck } from './leak-check.ts'
+import { runMemory } from './memory.ts'
 import { runParallel } from './parallel.ts'
 import { runRunnerOverhead } from './runner-overhead.ts'
 import type { TargetCheck } from './target.ts'
@@ -25,6 +26,7 @@ const checks: TargetCheck[] = [
   ...(await runParallel()).checks,
   ...(await runLeakCheck()).checks,
   ...(await runGlobalState()).checks,
+  ...(await runMemory()).checks,
   ...runRunnerOverhead().checks,
   ...(await runCliSampling()).checks,
 ]

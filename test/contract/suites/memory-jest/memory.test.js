@@ -1,0 +1,3 @@
+const { cases } = require('./corpus.cjs')
+
+for (const { name, run } of cases) test(name, run)

@@ -1,0 +1,5 @@
+const { cases } = require('./corpus.cjs')
+
+describe('memory', () => {
+  for (const { name, run } of cases) it(name, run)
+})

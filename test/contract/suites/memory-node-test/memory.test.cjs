@@ -1,0 +1,4 @@
+const { test } = require('node:test')
+const { cases } = require('./corpus.cjs')
+
+for (const { name, run } of cases) test(name, run)

@@ -1,0 +1,5 @@
+export default {
+  test: {
+    setupFiles: ['cleanroom/vitest/setup'],
+  },
+}
