@@ -146,7 +146,7 @@ function listen(
       // `beforeEach` hooks, so what they track belongs to the test.
       case 'test_started':
         if (event.test !== undefined) {
-          globalsPending = { group: event.test.parent }
+          if (runtime.guardsGlobals) globalsPending = { group: event.test.parent }
           runtime.beginTest(fullName(event.test), undefined, true)
         }
         return undefined

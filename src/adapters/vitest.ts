@@ -122,10 +122,13 @@ export function installCleanroom(options?: CleanroomOptions): void {
     2 * budget + hookMargin,
   )
   // The first beforeEach hook of the file: after Vitest's own per-test restoring. Tests of one
-  // suite have no beforeAll or afterAll hook between them: the suite is their group.
-  beforeEach(({ task }) => {
-    if (task.concurrent !== true) runtime.beginGlobals(task.suite ?? task.file)
-  })
+  // suite have no beforeAll or afterAll hook between them: the suite is their group. A hook
+  // costs every test, so there is none with the guard off.
+  if (runtime.guardsGlobals) {
+    beforeEach(({ task }) => {
+      if (task.concurrent !== true) runtime.beginGlobals(task.suite ?? task.file)
+    })
+  }
   aroundEach(async (runTest, { task }) => {
     // A concurrent test gets its scope now, found through the async context by what it runs;
     // a sequential one through the runtime's current test, which spares the whole run the

@@ -123,6 +123,11 @@ export class Runtime {
     this.#globals?.beginTest(group)
   }
 
+  /** Whether the global-state guard is on: an adapter registers its baseline hook only then. */
+  get guardsGlobals(): boolean {
+    return this.#globals !== undefined
+  }
+
   /**
    * Records that the runner puts `name` (`process.env.X`, `globalThis.y`) back by itself after
    * the running test, as Vitest does for `vi.stubEnv()` with `unstubEnvs`: the guard does not

@@ -9,31 +9,8 @@ import {
   track,
   use,
 } from 'cleanroom'
-import { installCleanroom, type RunnerHooks } from 'cleanroom/hooks'
-
-type Hook = (...args: never[]) => unknown
-
-/** A stand-in runner: it records the hooks it is given, and the test drives them. */
-function fakeRunner() {
-  const hooks: Record<'beforeEach' | 'afterEach' | 'beforeAll' | 'afterAll', Hook[]> = {
-    beforeEach: [],
-    afterEach: [],
-    beforeAll: [],
-    afterAll: [],
-  }
-  const registrar = (name: keyof typeof hooks) => (hook: Hook) => void hooks[name].push(hook)
-  const runner: RunnerHooks = {
-    beforeEach: registrar('beforeEach'),
-    afterEach: registrar('afterEach'),
-    beforeAll: registrar('beforeAll'),
-    afterAll: registrar('afterAll'),
-    testName: (name: string) => name,
-  }
-  const run = async (name: keyof typeof hooks, ...args: unknown[]) => {
-    for (const hook of hooks[name]) await (hook as (...args: unknown[]) => unknown)(...args)
-  }
-  return { runner, run }
-}
+import { installCleanroom } from 'cleanroom/hooks'
+import { fakeRunner } from '../helpers/fake-runner.ts'
 
 const thisFile = 'test/runtime/helpers.test.ts'
 

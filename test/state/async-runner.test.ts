@@ -13,15 +13,7 @@ import {
   type Scope,
 } from 'cleanroom'
 import { installCleanroom } from 'cleanroom/hooks'
-
-function thrown(call: () => unknown): unknown {
-  try {
-    call()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected the call to throw')
-}
+import { thrown } from '../helpers/thrown.ts'
 
 /** The AsyncTaskError a scope's disposal failed with (the runner's entry's cause). */
 async function taskError(scope: Scope): Promise<{ cleanup: CleanupError; error: AsyncTaskError }> {

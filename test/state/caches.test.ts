@@ -9,49 +9,9 @@ import {
   ScopeClosedError,
   trackCache,
 } from 'cleanroom'
-import { installCleanroom, type RunnerHooks } from 'cleanroom/hooks'
-
-type Hook = (...args: never[]) => unknown
-
-/** A stand-in runner: it records the hooks it is given, and the test drives them. */
-function fakeRunner() {
-  const hooks: Record<'beforeEach' | 'afterEach' | 'beforeAll' | 'afterAll', Hook[]> = {
-    beforeEach: [],
-    afterEach: [],
-    beforeAll: [],
-    afterAll: [],
-  }
-  const registrar = (name: keyof typeof hooks) => (hook: Hook) => void hooks[name].push(hook)
-  const runner: RunnerHooks = {
-    beforeEach: registrar('beforeEach'),
-    afterEach: registrar('afterEach'),
-    beforeAll: registrar('beforeAll'),
-    afterAll: registrar('afterAll'),
-    testName: (name: string) => name,
-  }
-  const run = async (name: keyof typeof hooks, ...args: unknown[]) => {
-    for (const hook of hooks[name]) await (hook as (...args: unknown[]) => unknown)(...args)
-  }
-  /** Runs one test's hooks around `body`; resolves with what `afterEach` threw, if anything. */
-  const test = async (name: string, body: () => void | Promise<void>): Promise<unknown> => {
-    await run('beforeEach', name)
-    await body()
-    return run('afterEach').then(
-      () => undefined,
-      (error: unknown) => error,
-    )
-  }
-  return { runner, run, test }
-}
-
-function thrown(call: () => unknown): unknown {
-  try {
-    call()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected the call to throw')
-}
+import { installCleanroom } from 'cleanroom/hooks'
+import { fakeRunner } from '../helpers/fake-runner.ts'
+import { thrown } from '../helpers/thrown.ts'
 
 const sitePattern = 'test/state/caches\\.test\\.ts:\\d+:\\d+'
 

@@ -9,6 +9,7 @@ import {
   purgeModules,
   ScopeClosedError,
 } from 'cleanroom'
+import { thrown } from '../helpers/thrown.ts'
 
 const require = createRequire(import.meta.url)
 const files = createScope({ name: 'module files' })
@@ -32,15 +33,6 @@ function writeModule(name: string, body = '', under = dir): string {
     `globalThis.evaluations = (globalThis.evaluations ?? 0) + 1\nexports.evaluation = globalThis.evaluations\n${body}`,
   )
   return path
-}
-
-function thrown(call: () => unknown): unknown {
-  try {
-    call()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected the call to throw')
 }
 
 interface Counted {

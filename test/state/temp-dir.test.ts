@@ -25,6 +25,7 @@ import {
   UnsafeTempDirError,
   type Scope,
 } from 'cleanroom'
+import { thrown } from '../helpers/thrown.ts'
 
 const root = realpathSync(tmpdir())
 /** Paths made by the tests themselves (outside targets), removed after each test. */
@@ -40,15 +41,6 @@ function outsideDir(): string {
   made.push(dir)
   writeFileSync(join(dir, 'precious.txt'), 'keep me')
   return dir
-}
-
-function thrown(call: () => unknown): unknown {
-  try {
-    call()
-  } catch (error) {
-    return error
-  }
-  throw new Error('expected the call to throw')
 }
 
 async function disposeFailure(scope: Scope): Promise<CleanupError> {
