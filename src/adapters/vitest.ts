@@ -30,8 +30,9 @@ interface VitestRestoring {
  * What Vitest restores by itself before each test (its config, read from its worker state):
  * stubs from `vi.stubEnv()`/`vi.stubGlobal()` and spies, which the global-state guard must
  * then not report. `vi`'s stub functions are wrapped once per worker to learn the names.
+ * Returns whether Vitest restores anything of the global state before each test.
  */
-function tellWhatVitestRestores(runtime: Runtime): void {
+function tellWhatVitestRestores(runtime: Runtime): boolean {
   const worker = (globalThis as { __vitest_worker__?: { config?: VitestRestoring } })
     .__vitest_worker__
   const config = worker?.config ?? {}
@@ -51,6 +52,7 @@ function tellWhatVitestRestores(runtime: Runtime): void {
   }
   if (config.unstubEnvs === true) wrap('stubEnv', 'process.env.')
   if (config.unstubGlobals === true) wrap('stubGlobal', 'globalThis.')
+  return config.unstubEnvs === true || config.unstubGlobals === true || config.restoreMocks === true
 }
 
 /** Marks `vi`'s stub functions once wrapped, so a second file in the worker does not re-wrap. */
@@ -98,7 +100,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
   // one's own, say) must not wrap its tests twice.
   if (registered.has(file)) return
   registered.add(file)
-  tellWhatVitestRestores(runtime)
+  const vitestRestores = tellWhatVitestRestores(runtime)
   // Opened now, while the file is collected, so that what its module-level code tracks
   // belongs to the file. Nothing to end first, in the usual case: then it opens at once.
   const opened = runtime.beginFile(file.name)
@@ -121,10 +123,13 @@ export function installCleanroom(options?: CleanroomOptions): void {
     },
     2 * budget + hookMargin,
   )
-  // The first beforeEach hook of the file: after Vitest's own per-test restoring. Tests of one
-  // suite have no beforeAll or afterAll hook between them: the suite is their group. A hook
-  // costs every test, so there is none with the guard off.
-  if (runtime.guardsGlobals) {
+  // Vitest unstubs and restores mocks (unstubEnvs, unstubGlobals, restoreMocks) once the
+  // aroundEach hooks have begun: the global-state baseline is then taken in the first
+  // beforeEach hook of the file, after that. A hook costs every test, so there is none when
+  // Vitest restores nothing or the guard is off. Tests of one suite have no beforeAll or
+  // afterAll hook between them: the suite is their group.
+  const baselineInBeforeEach = vitestRestores && runtime.guardsGlobals
+  if (baselineInBeforeEach) {
     beforeEach(({ task }) => {
       if (task.concurrent !== true) runtime.beginGlobals(task.suite ?? task.file)
     })
@@ -140,9 +145,9 @@ export function installCleanroom(options?: CleanroomOptions): void {
             .scopesOf(runtime)
             .beginConcurrentTest(task.name)
         : undefined
-    // The global-state baseline is taken in the beforeEach hook below: Vitest restores its
-    // stubs and mocks (unstubEnvs, restoreMocks, …) once aroundEach hooks have begun.
-    if (scope === undefined) runtime.beginTest(task.name, undefined, true)
+    if (scope === undefined) {
+      runtime.beginTest(task.name, task.suite ?? task.file, baselineInBeforeEach)
+    }
     try {
       if (scope === undefined) await runTest()
       else await scopeContext.run(scope, runTest)

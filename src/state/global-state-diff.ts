@@ -2,9 +2,8 @@ import { EventEmitter } from 'node:events'
 import timers from 'node:timers'
 import type { GlobalStateChange } from './global-state-options.ts'
 import {
-  descriptorOf,
   globalNamesOf,
-  sameDescriptor,
+  sameGlobal,
   sameList,
   timerNames,
   type Environment,
@@ -15,10 +14,7 @@ import {
 
 /** Whether a global's value is the same as in the snapshot, by index in its names. */
 function globalChanged(snapshot: GlobalSnapshot, index: number, name: string): boolean {
-  if (snapshot.depth !== 'full') {
-    return !Object.is((globalThis as Record<string, unknown>)[name], snapshot.globalValues[index])
-  }
-  return !sameDescriptor(snapshot.globalDescriptors?.[index], descriptorOf(name))
+  return !sameGlobal(snapshot, index, name)
 }
 
 /** The variables whose values differ from `env`'s (those set or deleted since are not). */

@@ -43,8 +43,13 @@ export interface GlobalSnapshot {
   readonly envNames: readonly string[]
   /** The global names, enumerable ones (light) or all own string keys (full). */
   readonly globalNames: readonly string[]
-  /** Each name's value (light), read as a plain property access. */
+  /**
+   * Each name's value (light), read as a plain property access; undefined for an accessor never
+   * read (Node's `crypto`, which loads a module when first read).
+   */
   readonly globalValues: readonly unknown[]
+  /** Each name's descriptor if it is an accessor never read (light), else undefined. */
+  readonly globalAccessors: readonly (PropertyDescriptor | undefined)[]
   /** Each name's descriptor (full). */
   readonly globalDescriptors: readonly PropertyDescriptor[] | undefined
   readonly cwd: string
@@ -113,13 +118,19 @@ export function takeSnapshot(depth: SnapshotDepth, previous?: GlobalSnapshot): G
   const globalNames = globalNamesOf(depth)
   const env = full ? copyEnv() : undefined
   const names = Object.keys(env ?? process.env)
+  const globalAccessors = full ? [] : globalNames.map(accessorOf)
   return {
     depth,
     env,
     envSize: names.length,
     envNames: names,
     globalNames,
-    globalValues: full ? [] : globalNames.map((name) => g[name]),
+    globalValues: full
+      ? []
+      : globalNames.map((name, index) =>
+          globalAccessors[index] === undefined ? g[name] : undefined,
+        ),
+    globalAccessors,
     globalDescriptors: full
       ? globalNames.map((name) => Object.getOwnPropertyDescriptor(g, name) ?? {})
       : undefined,
@@ -130,20 +141,44 @@ export function takeSnapshot(depth: SnapshotDepth, previous?: GlobalSnapshot): G
 
 /** Whether the globals are as in the snapshot (cheap: names and values, or descriptors). */
 export function globalsMatch(snapshot: GlobalSnapshot): boolean {
-  const g = globalThis as Record<string, unknown>
   const names = globalNamesOf(snapshot.depth)
   const before = snapshot.globalNames
   if (names.length !== before.length) return false
   for (let index = 0; index < names.length; index++) {
     const name = names[index] as string
-    if (name !== before[index]) return false
-    if (snapshot.depth !== 'full') {
-      if (!Object.is(g[name], snapshot.globalValues[index])) return false
-    } else if (!sameDescriptor(snapshot.globalDescriptors?.[index], descriptorOf(name))) {
-      return false
-    }
+    if (name !== before[index] || !sameGlobal(snapshot, index, name)) return false
   }
   return true
+}
+
+/** Whether global `name`, the snapshot's `index`th, is as it was (a cheap comparison). */
+export function sameGlobal(snapshot: GlobalSnapshot, index: number, name: string): boolean {
+  if (snapshot.depth === 'full') {
+    return sameDescriptor(snapshot.globalDescriptors?.[index], descriptorOf(name))
+  }
+  const accessor = snapshot.globalAccessors[index]
+  if (accessor === undefined) {
+    return Object.is((globalThis as Record<string, unknown>)[name], snapshot.globalValues[index])
+  }
+  const now = descriptorOf(name)
+  return now !== undefined && now.get === accessor.get && now.set === accessor.set
+}
+
+/**
+ * Globals compared by their getter and setter, never read: Node's `crypto` is a getter that
+ * loads the WebCrypto module when first read (about 2 ms, which under Vitest every test file
+ * would pay) and stays a getter. Other accessors are read: some of Node's (`atob`, `btoa`)
+ * turn into their value when first read, which must not count as a test's change.
+ */
+const unreadGlobals: ReadonlySet<string> = new Set(['crypto'])
+
+/** The descriptor of global `name` if it is an accessor never read (see `unreadGlobals`). */
+function accessorOf(name: string): PropertyDescriptor | undefined {
+  if (!unreadGlobals.has(name)) return undefined
+  const descriptor = descriptorOf(name)
+  return descriptor !== undefined && (descriptor.get !== undefined || descriptor.set !== undefined)
+    ? descriptor
+    : undefined
 }
 
 /** Whether the rest (all but env and globals) is as in the snapshot. */

@@ -129,10 +129,14 @@ export class GlobalStateGuard {
   beginTest(group?: unknown): void {
     if (this.#fileBaselinePending) this.#takeFileBaseline()
     this.#runnerRestores.clear()
-    const env = this.#previous
-    const reuse = env !== undefined && group !== undefined && env.group === group
+    const previous = this.#previous
     this.#previous = undefined
-    this.#snapshot = takeSnapshot(this.#depth, reuse ? env.snapshot : undefined)
+    // The last test of the group ended with the state still as this snapshot holds it, and no
+    // hook of the user's ran since: it is this test's baseline as it is, nothing read again.
+    this.#snapshot =
+      previous !== undefined && group !== undefined && previous.group === group
+        ? previous.snapshot
+        : takeSnapshot(this.#depth)
     this.#group = group
   }
 

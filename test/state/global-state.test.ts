@@ -366,6 +366,28 @@ describe('the global-state guard', () => {
     ])
   })
 
+  it("in 'warn', compares Node's crypto getter without reading it, and sees it replaced", async () => {
+    const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto')
+    expect(typeof original?.get).toBe('function')
+    undo.push(() => Object.defineProperty(globalThis, 'crypto', original as PropertyDescriptor))
+    const runtime = await start('warn')
+    const printed = await warnings(async () => {
+      runtime.beginTest('reads it')
+      expect(typeof g.crypto).toBe('object')
+      expect(await runtime.endTest()).toBeUndefined()
+      runtime.beginTest('replaces it')
+      Object.defineProperty(globalThis, 'crypto', {
+        configurable: true,
+        enumerable: true,
+        value: { randomUUID: () => 'fixed' },
+      })
+      expect(await runtime.endTest()).toBeUndefined()
+    })
+    expect(printed.map((line) => line.split('\n')[0])).toEqual([
+      'cleanroom: test "replaces it" changed global state: replaced globalThis.crypto',
+    ])
+  })
+
   it('takes no baseline while off: a test changes what it likes', async () => {
     const runtime = await start('off')
     runtime.beginTest('changes')
