@@ -21,7 +21,7 @@ import {
 } from './describe.ts'
 import { forceClose } from './force-close.ts'
 import { isIgnored, type ResolvedLeakOptions } from './options.ts'
-import { activeHandles, countTypes, grown, plus, type Counts } from './probe.ts'
+import { activeHandles, countTypes, grown, plus } from './probe.ts'
 import { hasOwnFrame, leakSite } from './site.ts'
 
 /** What was running when a test, a file or the run began, and what it created since. */
@@ -102,19 +102,22 @@ export class LeakDetector {
 
   /**
    * The verdict on the test that ran, after its scope was disposed: a `LeakError`, or
-   * nothing. `allowed` (a reason from `allowLeaks()`) lets it leak.
+   * nothing. `allowed` (a reason from `allowLeaks()`) lets it leak. Undefined, without a
+   * promise, when the test left nothing running, as a clean test's check finds at once.
    */
   endTest(
     name: string,
     allowed: string | undefined,
     file: string | undefined,
-  ): Promise<Error | undefined> {
+  ): Promise<Error | undefined> | undefined {
     const test = this.#test
     this.#test = undefined
     const parent = this.#file ?? this.#run
     logCreationsTo(parent.log)
-    if (test === undefined) return Promise.resolve(undefined)
-    return this.#verdict(test, parent, `test "${name}"`, allowed, file, '')
+    if (test === undefined) return undefined
+    const found = this.#look(test)
+    if (found.length === 0) return undefined
+    return this.#verdict(test, parent, `test "${name}"`, allowed, file, '', found)
   }
 
   /**
@@ -150,9 +153,10 @@ export class LeakDetector {
     allowed: string | undefined,
     file: string | undefined,
     note: string,
+    first?: Found[],
   ): Promise<Error | undefined> {
     try {
-      const all = await this.#find(base)
+      const all = await this.#find(base, first)
       if (all.length === 0) return undefined
       const found: Found[] = []
       for (const leak of all) {
@@ -196,33 +200,37 @@ export class LeakDetector {
     }
   }
 
-  /** What `base` left running, once what is closing had its chance to close. */
-  async #find(base: Baseline): Promise<Found[]> {
-    let expected: Counts | undefined
-    const look = (): Found[] => {
-      const now = process.getActiveResourcesInfo()
-      // What a clean test nearly always finds: the very same list.
-      const same = base.charged.size === 0 && sameTypes(base.types, now)
-      const more = same
-        ? undefined
-        : grown((expected ??= plus(countTypes(base.types), base.charged)), countTypes(now))
-      const workers = liveWorkers(base.log.workers)
-      // The timers it created and left pending are its own leaks (the runner's own timers,
-      // which come and go meanwhile, are not counted).
-      const timers = this.#ownTimers(base.log)
-      if (more === undefined && workers.length === 0 && timers.length === 0) return []
-      return identify(base, more ?? new Map<string, number>(), workers, timers)
-    }
+  /** What `base` left running now, closing or not. */
+  #look(base: Baseline): Found[] {
+    const now = process.getActiveResourcesInfo()
+    // What a clean test nearly always finds: the very same list.
+    const same = base.charged.size === 0 && sameTypes(base.types, now)
+    const more = same
+      ? undefined
+      : grown(plus(countTypes(base.types), base.charged), countTypes(now))
+    const workers = base.log.workers.length === 0 ? noWorkers : liveWorkers(base.log.workers)
+    // The timers it created and left pending are its own leaks (the runner's own timers,
+    // which come and go meanwhile, are not counted).
+    const timers = this.#ownTimers(base.log)
+    if (more === undefined && workers.length === 0 && timers.length === 0) return noneFound
+    return identify(base, more ?? new Map<string, number>(), workers, timers)
+  }
+
+  /**
+   * What `base` left running, once what is closing had its chance to close; `first`, what a
+   * first look found.
+   */
+  async #find(base: Baseline, first = this.#look(base)): Promise<Found[]> {
     // Idle keep-alive connections are not waited for: they linger for seconds.
     const settled = (found: readonly Found[]): boolean => found.every((leak) => leak.lingering)
-    let found = look()
+    let found = first
     if (settled(found)) return found
     // Closed servers, watchers and ports stay listed until two setImmediate turns pass.
     await nextTurn()
     await nextTurn()
     const started = realTimers.now()
     for (let delay = 1; ; delay *= 2) {
-      found = look()
+      found = this.#look(base)
       const left = this.options.grace - (realTimers.now() - started)
       if (settled(found) || left <= 0) return found
       await sleep(Math.min(delay, left))
@@ -236,6 +244,7 @@ export class LeakDetector {
    * runner's own timers are neither.
    */
   #ownTimers(log: CreationLog): NodeJS.Timeout[] {
+    if (log.timers.length === 0 && !this.options.trace) return noTimers
     const live = (timer: NodeJS.Timeout): boolean => isPending(timer) && timer.hasRef()
     const timers = log.timers.filter(live)
     if (!this.options.trace) return timers
@@ -292,6 +301,11 @@ function siteOfHandle(resource: object): Error | undefined {
   const inner = innerHandle(resource)
   return inner === undefined ? undefined : creationSites.get(inner)
 }
+
+/** Shared empty results of a clean look (never mutated). */
+const noneFound: Found[] = []
+const noWorkers: WorkerLike[] = []
+const noTimers: NodeJS.Timeout[] = []
 
 function liveWorkers(workers: readonly WorkerLike[]): WorkerLike[] {
   return workers.filter((worker) => worker.threadId !== -1)

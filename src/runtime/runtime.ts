@@ -185,15 +185,32 @@ export class Runtime {
     }
     const name = this.#testName
     this.#testName = undefined
-    const failure = await this.#scopes?.endTest()
+    // Every test of a run comes here: what a test did not use costs it no promise to await.
+    const scopes = this.#scopes
+    const failure = scopes === undefined ? undefined : await scopes.endTest()
     if (name === undefined) return failure
     // Caches registered by the file or the worker are cleared after each of its tests.
-    const cacheFailures = (await clearTrackedCaches()) ?? []
-    const leak = await this.#leaks?.endTest(name, this.#allowedLeaks, this.#fileName)
+    const clearing = clearTrackedCaches()
+    const cacheFailures = clearing === undefined ? [] : await clearing
+    // Undefined when the test left nothing running: the usual case, decided synchronously.
+    const checking = this.#leaks?.endTest(name, this.#allowedLeaks, this.#fileName)
+    const leak = checking === undefined ? undefined : await checking
     const globals = this.#globals?.endTest(name)
     // Last, once everything the test had is disposed, closed or put back.
-    const notCollected = await this.#expectations.check(`test "${name}"`)
+    const notCollected = this.#expectations.pending
+      ? await this.#expectations.check(`test "${name}"`)
+      : undefined
     const memory = this.#memory?.endTest(name)
+    if (
+      failure === undefined &&
+      cacheFailures.length === 0 &&
+      leak === undefined &&
+      globals === undefined &&
+      notCollected === undefined &&
+      memory === undefined
+    ) {
+      return undefined
+    }
     return combineFailures([failure, ...cacheFailures, leak, globals, notCollected, memory])
   }
 
