@@ -94,12 +94,8 @@ function sameNames(now: readonly string[], before: readonly string[]): boolean {
   return now.every((name) => names.has(name))
 }
 
-/**
- * Takes a snapshot of the global state. `previous`, a light snapshot the last test ended
- * with unchanged, lends its environment names and globals (the dear parts); the rest is read
- * afresh.
- */
-export function takeSnapshot(depth: SnapshotDepth, previous?: GlobalSnapshot): GlobalSnapshot {
+/** Takes a snapshot of the global state, as deep as `depth`. */
+export function takeSnapshot(depth: SnapshotDepth): GlobalSnapshot {
   const events = process.eventNames()
   const rest = {
     cwd: process.cwd(),
@@ -109,9 +105,6 @@ export function takeSnapshot(depth: SnapshotDepth, previous?: GlobalSnapshot): G
     defaultMaxListeners: EventEmitter.defaultMaxListeners,
     stackTraceLimit: Error.stackTraceLimit,
     timerModule: timerNames.map((name) => timers[name]),
-  }
-  if (previous !== undefined && previous.depth === depth && depth !== 'full') {
-    return { ...previous, ...rest }
   }
   const g = globalThis as Record<string, unknown>
   const full = depth === 'full'

@@ -27,7 +27,7 @@ import {
  * are compared once per file), the enumerable globals and their values, listener counts; and
  * the snapshot a clean test ended with is the next test's when both are in the same group (the
  * same describe block: the runners run no `beforeAll` or `afterAll` hook of the user's between
- * two tests of one block), only its cheap parts read again. Only when something differs is the
+ * two tests of one block), as it is, nothing read again. Only when something differs is the
  * readable diff worked out. `restore` and `fail` keep a full snapshot, to put things back.
  */
 export class GlobalStateGuard {
@@ -85,7 +85,7 @@ export class GlobalStateGuard {
   #takeFileBaseline(): void {
     this.#fileBaselinePending = false
     this.#fileEnv = this.#depth === 'full' ? undefined : copyEnv()
-    this.#file = this.#depth === 'timers' ? takeSnapshot('light', undefined) : undefined
+    this.#file = this.#depth === 'timers' ? takeSnapshot('light') : undefined
   }
 
   /**
