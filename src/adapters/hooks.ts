@@ -1,6 +1,8 @@
 import type { CleanroomOptions } from '../runtime/options.ts'
 import { installRuntime } from '../runtime/install.ts'
+import { combineFailures } from '../runtime/runtime.ts'
 import { describeValue } from '../core/validate.ts'
+import type { TestOutcome } from '../reporters/records.ts'
 
 /** Registers a hook callback with a runner, as `beforeEach(fn)` does. */
 export type HookRegistrar = (hook: (...args: never[]) => unknown) => unknown
@@ -21,6 +23,13 @@ export interface RunnerHooks {
    * counter, `test 1`, `test 2`, …
    */
   testName?: (...hookArgs: never[]) => string
+  /**
+   * How the test that just ran ended, from the arguments the runner passes to an `afterEach`
+   * callback (node:test: `(t) => (t.passed ? 'passed' : 'failed')`), for the per-test records
+   * (the `report` option). Without it a record says `'failed'` only when cleanroom failed the
+   * test, `'passed'` otherwise.
+   */
+  testOutcome?: (...hookArgs: never[]) => TestOutcome
 }
 
 /** What `installCleanroom` from `cleanroom/hooks` returns. */
@@ -33,7 +42,14 @@ export interface Installation {
   dispose(): Promise<void>
 }
 
-const hookKeys = ['beforeEach', 'afterEach', 'beforeAll', 'afterAll', 'testName'] as const
+const hookKeys = [
+  'beforeEach',
+  'afterEach',
+  'beforeAll',
+  'afterAll',
+  'testName',
+  'testOutcome',
+] as const
 
 /**
  * Binds cleanroom to any test runner's hooks: a test scope per test (disposed in `afterEach`,
@@ -82,7 +98,7 @@ export function installCleanroom(hooks: RunnerHooks, options?: CleanroomOptions)
       )
     }
   }
-  const { runtime, created } = installRuntime(options, call)
+  const { runtime, created } = installRuntime(options, call, 'hooks')
   const disposeWorker = async (): Promise<void> => {
     process.off('beforeExit', onBeforeExit)
     const failure = await runtime.endWorker()
@@ -99,6 +115,7 @@ export function installCleanroom(hooks: RunnerHooks, options?: CleanroomOptions)
   process.once('beforeExit', onBeforeExit)
   let tests = 0
   const testName = hooks.testName as ((...args: unknown[]) => string) | undefined
+  const testOutcome = hooks.testOutcome as ((...args: unknown[]) => TestOutcome) | undefined
   hooks.beforeAll?.(async () => {
     const failure = await runtime.beginFile(process.argv[1] ?? 'file')
     if (failure !== undefined) throw failure
@@ -107,13 +124,36 @@ export function installCleanroom(hooks: RunnerHooks, options?: CleanroomOptions)
     tests++
     runtime.beginTest(testName === undefined ? `test ${tests}` : testName(...args))
   })
-  hooks.afterEach(async () => {
-    const failure = await runtime.endTest()
-    if (failure !== undefined) throw failure
-  })
+  if (runtime.recording) {
+    hooks.afterEach(async (...args: never[]) => {
+      // A testOutcome that throws or answers nonsense fails the test, after its teardown.
+      let undescribed: Error | undefined
+      try {
+        const ended = testOutcome === undefined ? 'passed' : outcome(testOutcome(...args))
+        runtime.describeTest([runtime.testName ?? `test ${tests}`], ended)
+      } catch (error) {
+        undescribed = error instanceof Error ? error : new Error(String(error))
+      }
+      const failure = combineFailures([await runtime.endTest(), undescribed])
+      if (failure !== undefined) throw failure
+    })
+  } else {
+    hooks.afterEach(async () => {
+      const failure = await runtime.endTest()
+      if (failure !== undefined) throw failure
+    })
+  }
   hooks.afterAll?.(async () => {
     const failure = await runtime.endFile()
     if (failure !== undefined) throw failure
   })
   return { dispose: disposeWorker }
+}
+
+/** What `testOutcome` returned, checked: a record takes one of the three outcomes only. */
+function outcome(value: unknown): TestOutcome {
+  if (value === 'passed' || value === 'failed' || value === 'skipped') return value
+  throw new TypeError(
+    `installCleanroom: expected \`testOutcome\` to return 'passed', 'failed' or 'skipped', got ${describeValue(value)}`,
+  )
 }

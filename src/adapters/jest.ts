@@ -100,7 +100,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
         listen(handlers as CircusHandler[], runtime, opened)
       }
     : hooksBinder(jest, call)
-  const { runtime, created } = installRuntime(options, call)
+  const { runtime, created } = installRuntime(options, call, 'jest')
   if (!created) return
   // The test file's global is a vm context's, its own and dear to list: checked per file.
   runtime.compareGlobalsPerFile()
@@ -160,10 +160,25 @@ function listen(
         return undefined
       // Dispatched after the test's `afterEach` hooks, whether it passed or not.
       case 'test_done':
+        if (runtime.recording && event.test !== undefined) {
+          // Its own errors (its hooks' included) are there; cleanroom's are added below.
+          runtime.describeTest(
+            titlePath(event.test),
+            event.test.errors.length > 0 ? 'failed' : 'passed',
+          )
+        }
         return runtime.endTest().then((failure) => {
           // Jest keeps the test's own error first and lists this one after it.
           if (failure !== undefined) event.test?.errors.push(forJest(failure, event.test))
         })
+      // A test that does not run (`test.skip`, `test.todo`, left out by `.only` or a name
+      // filter): no hook runs for it, so only its record, when records are on.
+      case 'test_skip':
+      case 'test_todo':
+        if (runtime.recording && event.test !== undefined) {
+          reportOnFile(state)(runtime.recordSkipped(titlePath(event.test)))
+        }
+        return undefined
       // After the file's `afterAll` hooks. Jest reports these errors against the test file.
       case 'run_finish':
         return runtime.endWorker().then(reportOnFile(state))
@@ -191,6 +206,15 @@ function fullName(test: CircusTest): string {
     if (block.name !== rootBlockName) names.unshift(block.name)
   }
   return names.join(' ')
+}
+
+/** A test's full title: its describe blocks' names, then its own. */
+function titlePath(test: CircusTest): string[] {
+  const title = [test.name]
+  for (let block = test.parent; block !== undefined; block = block.parent) {
+    if (block.name !== rootBlockName) title.unshift(block.name)
+  }
+  return title
 }
 
 /** Binds the runtime to Jest's hook globals, for a runner other than jest-circus. */

@@ -58,7 +58,11 @@ interface MochaRunnable {
   readonly title: string
   readonly file?: string | undefined
   readonly parent?: MochaSuite | undefined
+  /** A test's: `'passed'`, `'failed'` or `'pending'` once it ran; undefined before. */
+  readonly state?: string | undefined
   isPending(): boolean
+  /** Its suites' titles (the root's excluded), then its own. */
+  titlePath(): string[]
 }
 interface MochaHook extends MochaRunnable {
   readonly fn?: unknown
@@ -70,6 +74,7 @@ interface MochaHook extends MochaRunnable {
 interface MochaSuite {
   readonly file?: string | undefined
   readonly suites: readonly MochaSuite[]
+  readonly tests: readonly MochaRunnable[]
   /** True for `describe.skip` (or inside one): Mocha runs none of its hooks. */
   isPending(): boolean
   getHooks(name: HookName): MochaHook[]
@@ -124,7 +129,7 @@ const inert: MochaRootHooks = {
  * ```
  */
 export function installCleanroom(options?: CleanroomOptions): MochaRootHooks {
-  const { runtime, created } = installRuntime(options, call)
+  const { runtime, created } = installRuntime(options, call, 'mocha')
   return created ? bindRuntime(runtime, options) : inert
 }
 
@@ -204,6 +209,9 @@ function bindRuntime(
     afterEach: named(async function (this: unknown): Promise<void> {
       const context = this as MochaContext
       extendTimeout(context)
+      if (runtime.recording && context.currentTest !== undefined) {
+        runtime.describeTest(context.currentTest.titlePath(), outcomeOf(context.currentTest))
+      }
       const failure = await runtime.endTest()
       if (failure === undefined) return
       const { test: hook, currentTest: test } = context
@@ -218,7 +226,10 @@ function bindRuntime(
       hook.error(failure)
     }),
     afterAll: named(async function (this: unknown): Promise<void> {
-      extendTimeout(this as MochaContext)
+      const context = this as MochaContext
+      extendTimeout(context)
+      const root = context.test?.parent
+      if (runtime.recording && root !== undefined) unreported.push(...recordUnrun(runtime, root))
       openFile = undefined
       const failure = await runtime.endWorker()
       const failures = unreported.splice(0)
@@ -226,7 +237,7 @@ function bindRuntime(
       // Another run may follow in this process (the next file of a --parallel worker, a
       // --watch rerun): it gets a fresh runtime, ready before its files load.
       if (installed.runtime === runtime) installed.runtime = undefined
-      runtime = installRuntime(options, call).runtime
+      runtime = installRuntime(options, call, 'mocha').runtime
       raise(combine(failures))
     }),
   }
@@ -277,6 +288,29 @@ function moveHook(
   if (hook === undefined) return
   if (where === 'first') hooks.unshift(hook)
   else hooks.push(hook)
+}
+
+/** How a test ended, as Mocha reports it (`this.skip()` in the test makes it pending). */
+function outcomeOf(test: MochaRunnable): 'passed' | 'failed' | 'skipped' {
+  if (test.isPending()) return 'skipped'
+  return test.state === 'failed' ? 'failed' : 'passed'
+}
+
+/**
+ * Writes the records of the tests Mocha skipped without running them (`it.skip`, `xit`, those
+ * of a `describe.skip`): no hook ran for them. The run's tests are all done.
+ * @returns the records that could not be written, as errors
+ */
+function recordUnrun(runtime: Runtime, suite: MochaSuite): Error[] {
+  const unwritten: Error[] = []
+  for (const test of suite.tests) {
+    if (test.state !== undefined || !test.isPending()) continue
+    const file = test.file === undefined ? undefined : relative(process.cwd(), test.file)
+    const failure = runtime.recordSkipped(test.titlePath(), file)
+    if (failure !== undefined) unwritten.push(failure)
+  }
+  for (const child of suite.suites) unwritten.push(...recordUnrun(runtime, child))
+  return unwritten
 }
 
 /** Mocha titles a hook after its function: `"after each" hook: cleanroom for "a test"`. */

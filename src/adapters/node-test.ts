@@ -7,6 +7,8 @@ import type { TeardownFailure } from '../runtime/runtime.ts'
 /** What node:test passes its hooks: a test's context (or a suite's, which has a name only). */
 interface HookContext {
   readonly name: string
+  /** The names of its suites and its own, joined with `' > '` (Node 20.16, 22.3 and later). */
+  readonly fullName?: string
   /** Set by Node once the test's own function has settled. */
   readonly passed?: boolean
   diagnostic?: (message: string) => void
@@ -33,7 +35,7 @@ interface HookContext {
  * ```
  */
 export function installCleanroom(options?: CleanroomOptions): void {
-  const { runtime, created } = installRuntime(options, 'installCleanroom')
+  const { runtime, created } = installRuntime(options, 'installCleanroom', 'node-test')
   if (!created) return
   const file = process.argv[1] === undefined ? 'main' : relative(process.cwd(), process.argv[1])
   before(async () => {
@@ -43,6 +45,8 @@ export function installCleanroom(options?: CleanroomOptions): void {
     runtime.beginTest(t.name)
   })
   afterEach(async (t: HookContext) => {
+    if (runtime.recording)
+      runtime.describeTest(titleOf(t), t.passed === false ? 'failed' : 'passed')
     const failure = await runtime.endTest()
     if (failure === undefined) return
     // The test's own failure stays the one reported; the cleanup failure goes with it.
@@ -56,6 +60,14 @@ export function installCleanroom(options?: CleanroomOptions): void {
   after(async () => {
     raise(await runtime.endWorker())
   })
+}
+
+/**
+ * A test's full title, from the names Node joins in `fullName` (a name that itself holds
+ * `' > '` is split there too); its own name alone where Node has no `fullName`.
+ */
+function titleOf(t: HookContext): string[] {
+  return t.fullName === undefined ? [t.name] : t.fullName.split(' > ')
 }
 
 function raise(failure: TeardownFailure): void {

@@ -6,7 +6,10 @@ import {
   vi,
   type RunnerTaskResult,
   type RunnerTestCase,
+  type RunnerTestFile,
+  type RunnerTestSuite,
 } from 'vitest'
+import type { TestOutcome } from '../reporters/records.ts'
 import { processSingleton } from '../core/process-singleton.ts'
 import { scopeContext } from '../core/scope-context.ts'
 import { defaults } from '../core/scope-options.ts'
@@ -94,7 +97,7 @@ const hookMargin = 10_000
  * ```
  */
 export function installCleanroom(options?: CleanroomOptions): void {
-  const { runtime } = installRuntime(options, 'installCleanroom')
+  const { runtime } = installRuntime(options, 'installCleanroom', 'vitest')
   const { file } = TestRunner.getCurrentSuite()
   // A second call while the same file is collected (the setup entry and a setup file of
   // one's own, say) must not wrap its tests twice.
@@ -107,12 +110,16 @@ export function installCleanroom(options?: CleanroomOptions): void {
   const budget = runtime.options.budget ?? defaults.budget
   // Test cleanup failures that Vitest would not show on their test: reported by the file.
   const redirected: TeardownFailure[] = []
+  /** With per-test records on, the tests whose record aroundEach wrote. */
+  const recorded = new WeakSet<RunnerTestCase>()
   aroundAll(
     async (runSuite) => {
       const leftover = await opened
       try {
         await runSuite()
       } finally {
+        // Tests Vitest skipped without running them (no aroundEach hook ran for them).
+        if (runtime.recording) redirected.push(...recordUnrun(runtime, file, recorded))
         // Both ends, each failure kept: the file's, then the worker's.
         const fileFailure = await runtime.endFile()
         const workerFailure = await runtime.endWorker()
@@ -152,6 +159,11 @@ export function installCleanroom(options?: CleanroomOptions): void {
       if (scope === undefined) await runTest()
       else await scopeContext.run(scope, runTest)
     } finally {
+      // A concurrent test's leaks, global state and memory are its file's: it has no record.
+      if (scope === undefined && runtime.recording) {
+        runtime.describeTest(titleOf(task), outcomeOf(task))
+        recorded.add(task)
+      }
       const failure = await (scope === undefined ? runtime.endTest() : runtime.endTest(scope))
       if (failure !== undefined && dropsErrors(task)) redirected.push(failure)
       else raise([failure])
@@ -167,6 +179,56 @@ export function installCleanroom(options?: CleanroomOptions): void {
 function dropsErrors(task: RunnerTestCase): boolean {
   const result = task.result as (RunnerTaskResult & { pending?: boolean }) | undefined
   return task.fails === true || result?.state === 'skip' || result?.pending === true
+}
+
+/** A test's full title: its suites' names (the file's excluded), then its own. */
+function titleOf(task: RunnerTestCase): string[] {
+  const title = [task.name]
+  for (let suite = task.suite; suite !== undefined && suite !== task.file; suite = suite.suite) {
+    title.unshift(suite.name)
+  }
+  return title
+}
+
+/**
+ * How the test ended, as Vitest will report it: its result once it ran (before `test.fails`
+ * flips it, done here), skipped when skipped with `context.skip()`.
+ */
+function outcomeOf(task: RunnerTestCase): TestOutcome {
+  const result = task.result as (RunnerTaskResult & { pending?: boolean }) | undefined
+  if (result === undefined || result.state === 'skip' || result.pending === true) return 'skipped'
+  const failed = result.state === 'fail'
+  return failed !== (task.fails === true) ? 'failed' : 'passed'
+}
+
+/**
+ * Writes the records of the file's tests that Vitest skipped without running them
+ * (`test.skip`, `test.todo`, those left out by `.only` or a name filter, those of a suite
+ * whose `beforeAll` failed), once its suite is done.
+ * @returns the records that could not be written, as errors
+ */
+function recordUnrun(
+  runtime: Runtime,
+  file: RunnerTestFile,
+  recorded: WeakSet<RunnerTestCase>,
+): Error[] {
+  const unwritten: Error[] = []
+  const visit = (suite: RunnerTestFile | RunnerTestSuite): void => {
+    for (const task of suite.tasks) {
+      if (task.type === 'suite') visit(task)
+      else if (!recorded.has(task) && isUnrun(task)) {
+        const failure = runtime.recordSkipped(titleOf(task))
+        if (failure !== undefined) unwritten.push(failure)
+      }
+    }
+  }
+  visit(file)
+  return unwritten
+}
+
+function isUnrun(task: RunnerTestCase): boolean {
+  const state = task.result?.state
+  return state === undefined || state === 'skip' || state === 'todo'
 }
 
 /**

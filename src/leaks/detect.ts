@@ -73,6 +73,11 @@ export class LeakDetector {
    * for every test costs more than the rest of the check.
    */
   #snapshot: HandleSnapshot | undefined
+  /**
+   * The last leak report made, returned or (in `warn` mode) only printed: the per-test records
+   * read it, having cleared it before the verdict they want. Written only when a leak is found.
+   */
+  lastReported: LeakError | undefined
 
   constructor(options: ResolvedLeakOptions) {
     this.options = options
@@ -187,6 +192,7 @@ export class LeakDetector {
         reports,
         message(owner, reports, this.options.trace) + note,
       )
+      this.lastReported = error
       if (this.options.mode === 'warn') {
         console.warn(`cleanroom: ${error.message}`)
         return undefined

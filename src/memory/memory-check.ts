@@ -16,6 +16,12 @@ export class MemoryCheck {
   /** The heap as the running test began, when it is checked. */
   #baseline: number | undefined
   #samples: HeapSample[] = []
+  /**
+   * The heap as the last checked test began and after its teardown, in bytes: the per-test
+   * records read them, having cleared them before the test they want. Written only for a
+   * checked test.
+   */
+  lastHeap: { readonly before: number; readonly after: number } | undefined
 
   constructor(options: ResolvedMemoryOptions) {
     this.options = options
@@ -40,6 +46,7 @@ export class MemoryCheck {
     this.#baseline = undefined
     if (baseline === undefined) return undefined
     const heap = heapUsedAfterGc()
+    this.lastHeap = { before: baseline, after: heap }
     if (this.options.trend) this.#samples.push({ test: this.#tests, heap })
     const growth = heap - baseline
     const { warnAbove, failAbove } = this.options

@@ -7,13 +7,14 @@ import { scopesOf } from './scope-tree.ts'
 /**
  * Installs the runtime for this process, once. `created` is false when it was installed
  * already (by another adapter entry, or a second call), in which case its hooks must not be
- * registered again.
+ * registered again. `runner` names the runner in the per-test records.
  * @throws {TypeError} on invalid options
  * @throws {Error} when installed already with other options
  */
 export function installRuntime(
   options: unknown,
   call: string,
+  runner: string,
 ): { runtime: Runtime; created: boolean } {
   const valid = validateOptions(options, call)
   const settings = resolveSettings(valid, process.env)
@@ -26,7 +27,7 @@ export function installRuntime(
     }
     return { runtime: existing, created: false }
   }
-  const runtime = new Runtime(settings)
+  const runtime = new Runtime(settings, runner)
   installed.runtime = runtime
   // The helpers below the runtime (temp dirs, caches, integrations) find the current scope
   // through core, which cannot import the runtime: registered here, where the runtime is made,
@@ -44,6 +45,7 @@ function sameOptions(a: CleanroomOptions, b: CleanroomOptions): boolean {
     a.timeout === b.timeout &&
     a.budget === b.budget &&
     a.registry === b.registry &&
+    a.report === b.report &&
     sameLeakOptions(a.leaks, b.leaks) &&
     sameGlobalStateOptions(a.globals, b.globals) &&
     sameMemoryOptions(a.memory, b.memory)

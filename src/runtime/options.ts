@@ -64,9 +64,23 @@ export interface CleanroomOptions {
    * defaults), `CLEANROOM_MEMORY=0` off.
    */
   memory?: false | MemoryOptions
+  /**
+   * A directory to write per-test records to, for `cleanroom report <dir>`: one file of JSON
+   * lines per test process (see docs/cli.md). Off by default. The `CLEANROOM_REPORT`
+   * environment variable overrides it (set empty, it turns the records off).
+   */
+  report?: string
 }
 
-const optionKeys = ['timeout', 'budget', 'registry', 'leaks', 'globals', 'memory'] as const
+const optionKeys = [
+  'timeout',
+  'budget',
+  'registry',
+  'leaks',
+  'globals',
+  'memory',
+  'report',
+] as const
 
 /**
  * Checks `installCleanroom()` options: an unknown option or a wrong type is a `TypeError`
@@ -87,6 +101,11 @@ export function validateOptions(options: unknown, call: string): CleanroomOption
   validateLeakOptions(o.leaks, call)
   validateGlobalStateOptions(o.globals, call)
   validateMemoryOptions(o.memory, call)
+  if (o.report !== undefined && (typeof o.report !== 'string' || o.report === '')) {
+    throw new TypeError(
+      `${call}: expected \`report\` to be a non-empty string (the directory for the per-test records), got ${describeValue(o.report)}`,
+    )
+  }
   return o
 }
 
@@ -97,28 +116,25 @@ export interface RuntimeSettings {
   readonly globals: ResolvedGlobalStateOptions
   /** The memory checks' settings; undefined when they are off. */
   readonly memory: ResolvedMemoryOptions | undefined
+  /** The directory the per-test records go to; undefined when they are off. */
+  readonly report: string | undefined
 }
 
 /**
- * The options with the `CLEANROOM_*` environment variables over them. An invalid value, or a
- * variable for a feature this version does not have, is an error at install, never ignored.
+ * The options with the `CLEANROOM_*` environment variables over them. An invalid value is an
+ * error at install, never ignored.
  * @throws {TypeError} on an invalid value
- * @throws {Error} on `CLEANROOM_REPORT`, which this version cannot honour
  */
 export function resolveSettings(options: CleanroomOptions, env: Environment): RuntimeSettings {
   // envFlag refuses a value CLEANROOM_MEMORY cannot mean, naming the variable.
   const memory = resolveMemoryOptions(options.memory, envFlag(env, 'CLEANROOM_MEMORY'))
-  if ((env.CLEANROOM_REPORT ?? '') !== '') throw unavailable(env, 'CLEANROOM_REPORT', 'run reports')
+  // Set, even empty, the variable wins: CLEANROOM_REPORT= turns the option's records off.
+  const reportDir = env.CLEANROOM_REPORT ?? options.report
   return {
     options,
     leaks: resolveLeakOptions(options.leaks, env),
     globals: resolveGlobalStateOptions(options.globals, env),
     memory,
+    report: reportDir === '' ? undefined : reportDir,
   }
-}
-
-function unavailable(env: Environment, name: string, feature: string): Error {
-  return new Error(
-    `${name}=${String(env[name])}: this version of cleanroom has no ${feature}. Unset ${name}.`,
-  )
 }

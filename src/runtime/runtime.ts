@@ -1,16 +1,26 @@
 import { CleanupError } from '../core/errors.ts'
 import { processSingleton } from '../core/process-singleton.ts'
 import type { CreationSite } from '../core/creation-site.ts'
+import type { DisposeReport } from '../core/report.ts'
 import type { Scope } from '../core/scope-types.ts'
 import { LeakDetector } from '../leaks/detect.ts'
 import { CollectionExpectations } from '../memory/expect-collected.ts'
 import { MemoryCheck } from '../memory/memory-check.ts'
 import { clearTrackedCaches } from '../state/caches.ts'
 import { GlobalStateGuard } from '../state/global-state.ts'
+import type { TestOutcome } from '../reporters/records.ts'
 import type { CleanroomOptions, RuntimeSettings } from './options.ts'
+import { TestRecorder } from './test-records.ts'
 
 /** What ending a scope produced: nothing, or the error to report where the runner shows it. */
 export type TeardownFailure = CleanupError | Error | undefined
+
+/** What ending a test's scope produced, with the dispose report (for the per-test records). */
+export interface EndedTest {
+  readonly failure: TeardownFailure
+  /** The scope's report; undefined when the test tracked nothing. */
+  readonly report: DisposeReport | undefined
+}
 
 /**
  * The scopes of a runtime, once something needed one: created by `scopesOf()` (in
@@ -21,6 +31,8 @@ export type TeardownFailure = CleanupError | Error | undefined
 export interface RuntimeScopes {
   /** Disposes the running test's scope, or `scope` (a concurrent test's), if it was opened. */
   endTest(scope?: Scope): Promise<TeardownFailure>
+  /** As `endTest()` for the running test, with its scope's dispose report. */
+  endTestWithReport(): Promise<EndedTest>
   /** Disposes the file's scope, if it was opened. */
   endFile(): Promise<TeardownFailure>
   /** Disposes the worker scope. */
@@ -51,14 +63,52 @@ export class Runtime {
   readonly #expectations = new CollectionExpectations()
   /** Whether tests of the running file ran concurrently (their leaks are the file's). */
   #concurrent = false
+  /** The per-test records, when the `report` option (or `CLEANROOM_REPORT`) is set. */
+  readonly #recorder: TestRecorder | undefined
 
-  constructor(settings: RuntimeSettings) {
+  /**
+   * @param settings - the options, with the environment over them
+   * @param runner - the runner's name, as the per-test records give it
+   * @throws {TypeError} when records are on and `CLEANROOM_SHARD` is malformed
+   * @throws {Error} when records are on and their directory cannot be created
+   */
+  constructor(settings: RuntimeSettings, runner = 'hooks') {
     this.options = settings.options
     this.#leaks = settings.leaks.mode === 'off' ? undefined : new LeakDetector(settings.leaks)
     // Made after leak detection, whose wrapped timer functions are then part of every baseline.
     this.#globals =
       settings.globals.mode === 'off' ? undefined : new GlobalStateGuard(settings.globals)
     this.#memory = settings.memory === undefined ? undefined : new MemoryCheck(settings.memory)
+    this.#recorder =
+      settings.report === undefined ? undefined : new TestRecorder(settings.report, runner)
+  }
+
+  /**
+   * Whether the runtime writes per-test records: an adapter finds a test's title and outcome
+   * (and calls {@link Runtime.describeTest}) only then.
+   */
+  get recording(): boolean {
+    return this.#recorder !== undefined
+  }
+
+  /**
+   * Gives the running test's record its full title (describe blocks, then the test's name) and
+   * the outcome the runner reports; call it before `endTest()`, when {@link Runtime.recording}.
+   */
+  describeTest(title: readonly string[], outcome: TestOutcome): void {
+    this.#recorder?.describe({ title, outcome })
+  }
+
+  /**
+   * Writes the record of a test the runner skipped without running it (no hook of cleanroom's
+   * ran for it), when {@link Runtime.recording}. `file` is the running file by default.
+   * @returns the error to report when the record could not be written
+   */
+  recordSkipped(
+    title: readonly string[],
+    file: string | undefined = this.#fileName,
+  ): Error | undefined {
+    return this.#recorder?.writeSkipped(file, title)
   }
 
   /** The file running now, if any. */
@@ -111,6 +161,7 @@ export class Runtime {
     else this.#globals?.beginTest(group)
     // Last: the baseline is the heap after a forced collection, once the other checks began.
     this.#memory?.beginTest()
+    this.#recorder?.beginTest()
   }
 
   /**
@@ -185,6 +236,8 @@ export class Runtime {
     }
     const name = this.#testName
     this.#testName = undefined
+    const recorder = this.#recorder
+    if (recorder !== undefined && name !== undefined) return this.#endRecordedTest(recorder, name)
     // Every test of a run comes here: what a test did not use costs it no promise to await.
     const scopes = this.#scopes
     const failure = scopes === undefined ? undefined : await scopes.endTest()
@@ -214,6 +267,48 @@ export class Runtime {
     return combineFailures([failure, ...cacheFailures, leak, globals, notCollected, memory])
   }
 
+  /**
+   * `endTest()` when per-test records are on: the same steps in the same order, keeping what
+   * each found (the dispose report, the leak and global-state reports even when only printed,
+   * the heap), then the record written. Apart from the hot path, which stays free of it.
+   */
+  async #endRecordedTest(recorder: TestRecorder, name: string): Promise<TeardownFailure> {
+    const durationMs = recorder.bodyEnded()
+    const leaks = this.#leaks
+    const guard = this.#globals
+    const memoryCheck = this.#memory
+    if (leaks !== undefined) leaks.lastReported = undefined
+    if (guard !== undefined) guard.lastReported = undefined
+    if (memoryCheck !== undefined) memoryCheck.lastHeap = undefined
+    const ended = await this.#scopes?.endTestWithReport()
+    const cacheFailures = (await clearTrackedCaches()) ?? []
+    const leak = await leaks?.endTest(name, this.#allowedLeaks, this.#fileName)
+    const globals = guard?.endTest(name)
+    const notCollected = await this.#expectations.check(`test "${name}"`)
+    const memory = memoryCheck?.endTest(name)
+    const failure = combineFailures([
+      ended?.failure,
+      ...cacheFailures,
+      leak,
+      globals,
+      notCollected,
+      memory,
+    ])
+    const unwritten = recorder.write(
+      {
+        name,
+        file: this.#fileName,
+        failedByCleanroom: failure !== undefined,
+        teardown: ended?.report,
+        leaks: leaks?.lastReported,
+        globals: guard?.lastReported,
+        heap: memoryCheck?.lastHeap,
+      },
+      durationMs,
+    )
+    return combineFailures([failure, unwritten])
+  }
+
   /** Ends the current file: disposes its scope (and a test scope left open, first). */
   async endFile(): Promise<TeardownFailure> {
     const testFailure = await this.endTest()
@@ -234,7 +329,9 @@ export class Runtime {
   async endWorker(): Promise<TeardownFailure> {
     const fileFailure = await this.endFile()
     const workerFailure = await this.#scopes?.endWorker()
-    return combineFailures([fileFailure, workerFailure, await this.#leaks?.endRun()])
+    const runFailure = await this.#leaks?.endRun()
+    this.#recorder?.close()
+    return combineFailures([fileFailure, workerFailure, runFailure])
   }
 }
 

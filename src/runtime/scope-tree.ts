@@ -1,7 +1,7 @@
 import { CleanupError } from '../core/errors.ts'
 import { createScope } from '../core/scope.ts'
 import type { Scope, ScopeOptions } from '../core/scope-types.ts'
-import type { Runtime, RuntimeScopes, TeardownFailure } from './runtime.ts'
+import type { EndedTest, Runtime, RuntimeScopes, TeardownFailure } from './runtime.ts'
 
 /** What every scope (a `ScopeImpl` of some copy of cleanroom) offers the runtime. */
 interface ChildFactory {
@@ -69,6 +69,24 @@ class ScopeTree implements RuntimeScopes {
     return settle(scope)
   }
 
+  /**
+   * As `endTest()` for the running test, and the dispose report too, for the per-test
+   * records: the same disposal, the report kept rather than dropped.
+   */
+  async endTestWithReport(): Promise<EndedTest> {
+    const scope = this.#test
+    this.#test = undefined
+    if (scope === undefined || (scope as Scope & ChildFactory).disposeIfEmpty()) {
+      return { failure: undefined, report: undefined }
+    }
+    try {
+      return { failure: undefined, report: await scope.dispose() }
+    } catch (error) {
+      const failure = ownFault(scope, error)
+      return { failure, report: failure instanceof CleanupError ? failure.report : undefined }
+    }
+  }
+
   async endFile(): Promise<TeardownFailure> {
     const scope = this.#file
     this.#file = undefined
@@ -93,11 +111,16 @@ async function settle(scope: Scope): Promise<TeardownFailure> {
     await scope.dispose()
     return undefined
   } catch (error) {
-    if (error instanceof CleanupError) return error
-    // dispose() rejects only with a CleanupError: anything else is a fault of cleanroom's own.
-    return new Error(
-      `cleanroom failed while disposing scope "${scope.name}": ${String(error)}. This is a bug in cleanroom; please report it with this stack.`,
-      { cause: error },
-    )
+    return ownFault(scope, error)
   }
+}
+
+/** What `scope.dispose()` rejected with, as the failure to report. */
+function ownFault(scope: Scope, error: unknown): CleanupError | Error {
+  if (error instanceof CleanupError) return error
+  // dispose() rejects only with a CleanupError: anything else is a fault of cleanroom's own.
+  return new Error(
+    `cleanroom failed while disposing scope "${scope.name}": ${String(error)}. This is a bug in cleanroom; please report it with this stack.`,
+    { cause: error },
+  )
 }

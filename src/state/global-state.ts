@@ -46,6 +46,11 @@ export class GlobalStateGuard {
   #runnerRestores = new Set<string>()
   /** Whether the runner restores its mocks itself (`restoreMocks`): a global mock is its own. */
   runnerRestoresMocks = false
+  /**
+   * The last report of changes made, returned (`fail`) or only printed: the per-test records
+   * read it, having cleared it before the check they want. Written only when a change is found.
+   */
+  lastReported: GlobalStateError | undefined
 
   readonly #hidden: ReadonlyMap<string, unknown>
 
@@ -203,6 +208,7 @@ export class GlobalStateGuard {
       restored,
       message(owner, changes, mode, problems),
     )
+    this.lastReported = error
     if (mode === 'fail') return error
     console.warn(`cleanroom: ${error.message}`)
     return undefined

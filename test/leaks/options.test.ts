@@ -75,13 +75,33 @@ describe('CLEANROOM_* environment overrides', () => {
     )
   })
 
-  it('refuses CLEANROOM_REPORT, which this version cannot honour, and a CLEANROOM_MEMORY it cannot read', () => {
+  it('refuses a CLEANROOM_MEMORY it cannot read', () => {
     expect(() => resolveSettings(options, { CLEANROOM_MEMORY: 'lots' })).toThrow(
       'CLEANROOM_MEMORY: expected 1 or 0',
     )
     expect(resolveSettings(options, { CLEANROOM_MEMORY: '0' }).leaks.mode).toBe('warn')
-    expect(() => resolveSettings(options, { CLEANROOM_REPORT: 'reports/' })).toThrow(
-      'CLEANROOM_REPORT=reports/: this version of cleanroom has no run reports. Unset CLEANROOM_REPORT.',
+  })
+})
+
+describe('the report option', () => {
+  it('is off by default; CLEANROOM_REPORT turns it on, and over the option, set empty, off', () => {
+    expect(resolveSettings(validateOptions({}, call), {}).report).toBeUndefined()
+    expect(resolveSettings({}, { CLEANROOM_REPORT: 'reports/' }).report).toBe('reports/')
+    const options = validateOptions({ report: 'records' }, call)
+    expect(resolveSettings(options, {}).report).toBe('records')
+    expect(resolveSettings(options, { CLEANROOM_REPORT: 'other' }).report).toBe('other')
+    expect(resolveSettings(options, { CLEANROOM_REPORT: '' }).report).toBeUndefined()
+  })
+
+  it.each([
+    [{ report: '' }, '""'],
+    [{ report: 42 }, '42'],
+    [{ report: true }, 'true'],
+  ])('refuses %o at install, with a TypeError naming the option', (options, got) => {
+    expect(() => validateOptions(options, call)).toThrow(
+      new TypeError(
+        `installCleanroom: expected \`report\` to be a non-empty string (the directory for the per-test records), got ${got}`,
+      ),
     )
   })
 })

@@ -118,18 +118,22 @@ describe('installing twice', () => {
     const { installRuntime } = await import('../../src/runtime/install.ts')
     const { installed } = await import('../../src/runtime/runtime.ts')
     try {
-      installRuntime({ memory: { warnAbove: '5 MB', every: 2 } }, call)
-      expect(installRuntime({ memory: { every: 2, warnAbove: '5 MB' } }, call).created).toBe(false)
-      expect(() => installRuntime({ memory: { warnAbove: '6 MB', every: 2 } }, call)).toThrow(
+      installRuntime({ memory: { warnAbove: '5 MB', every: 2 } }, call, 'hooks')
+      expect(
+        installRuntime({ memory: { every: 2, warnAbove: '5 MB' } }, call, 'hooks').created,
+      ).toBe(false)
+      expect(() =>
+        installRuntime({ memory: { warnAbove: '6 MB', every: 2 } }, call, 'hooks'),
+      ).toThrow(
         'installCleanroom: cleanroom is already installed in this process with other options.',
       )
-      expect(() => installRuntime({}, call)).toThrow('already installed')
+      expect(() => installRuntime({}, call, 'hooks')).toThrow('already installed')
     } finally {
       installed.runtime = undefined
     }
-    installRuntime({ memory: false }, call)
+    installRuntime({ memory: false }, call, 'hooks')
     try {
-      expect(installRuntime({}, call).created).toBe(false)
+      expect(installRuntime({}, call, 'hooks').created).toBe(false)
     } finally {
       installed.runtime = undefined
     }
