@@ -347,6 +347,21 @@ export default tseslint.config(
     files: ['test/contract/suites/memory-mocha/**/*.cjs'],
     languageOptions: { globals: readonlyGlobals(['describe', 'it']) },
   },
+  // The per-test records contract suites: a shared CommonJS corpus, registered by each
+  // runner's suite as its users write tests (Jest's and Mocha's with their globals).
+  contractSuite(
+    ['test/contract/suites/records-*/**/*.js', 'test/contract/suites/records-*/**/*.cjs'],
+    ['require', 'module', 'process', 'setInterval'],
+    { commonjs: true },
+  ),
+  {
+    files: ['test/contract/suites/records-jest/**/*.js'],
+    languageOptions: { globals: readonlyGlobals(['describe', 'test']) },
+  },
+  {
+    files: ['test/contract/suites/records-mocha/**/*.cjs'],
+    languageOptions: { globals: readonlyGlobals(['describe', 'it']) },
+  },
   // The example app: CommonJS, as its users' code and tests are written; its test files take
   // the runners' globals.
   contractSuite(

@@ -159,6 +159,8 @@ function bindRuntime(
   let openFile: string | undefined
   /** Failures with no test or file hook to fail: the root `afterAll` raises them. */
   const unreported: Error[] = []
+  /** With per-test records on, the tests whose record the root `afterEach` wrote. */
+  const recorded = new WeakSet<MochaRunnable>()
   // At most three scopes end in one hook (the test's, the file's, the worker's), each within
   // its budget plus a last chance per disposer: Mocha's own limit must never come first.
   const hookTimeout = 3 * (runtime.options.budget ?? defaults.budget) + 10_000
@@ -211,6 +213,7 @@ function bindRuntime(
       extendTimeout(context)
       if (runtime.recording && context.currentTest !== undefined) {
         runtime.describeTest(context.currentTest.titlePath(), outcomeOf(context.currentTest))
+        recorded.add(context.currentTest)
       }
       const failure = await runtime.endTest()
       if (failure === undefined) return
@@ -229,7 +232,9 @@ function bindRuntime(
       const context = this as MochaContext
       extendTimeout(context)
       const root = context.test?.parent
-      if (runtime.recording && root !== undefined) unreported.push(...recordUnrun(runtime, root))
+      if (runtime.recording && root !== undefined) {
+        unreported.push(...recordUnrun(runtime, root, recorded))
+      }
       openFile = undefined
       const failure = await runtime.endWorker()
       const failures = unreported.splice(0)
@@ -301,15 +306,20 @@ function outcomeOf(test: MochaRunnable): 'passed' | 'failed' | 'skipped' {
  * of a `describe.skip`): no hook ran for them. The run's tests are all done.
  * @returns the records that could not be written, as errors
  */
-function recordUnrun(runtime: Runtime, suite: MochaSuite): Error[] {
+function recordUnrun(
+  runtime: Runtime,
+  suite: MochaSuite,
+  recorded: WeakSet<MochaRunnable>,
+): Error[] {
   const unwritten: Error[] = []
   for (const test of suite.tests) {
-    if (test.state !== undefined || !test.isPending()) continue
+    // Mocha marks a test it skipped statically pending, and runs no hook for it.
+    if (test.state !== 'pending' || recorded.has(test)) continue
     const file = test.file === undefined ? undefined : relative(process.cwd(), test.file)
     const failure = runtime.recordSkipped(test.titlePath(), file)
     if (failure !== undefined) unwritten.push(failure)
   }
-  for (const child of suite.suites) unwritten.push(...recordUnrun(runtime, child))
+  for (const child of suite.suites) unwritten.push(...recordUnrun(runtime, child, recorded))
   return unwritten
 }
 

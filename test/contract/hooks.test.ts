@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { readRecords } from '../../src/reporters/read-records.ts'
 import { parseTap, runSuite, type SuiteRun } from './run-suite.ts'
 
 // node:test bound through cleanroom/hooks, from a setup module as a user would write it.
@@ -31,5 +35,27 @@ describe(`the generic binder, cleanroom/hooks, on node:test (Node ${process.vers
       'file fixture: orders table dropped',
       'worker fixture: registry closed',
     ])
+  })
+})
+
+describe('the generic binder with CLEANROOM_REPORT set', () => {
+  it('records each test under the name testName gave, failed where cleanroom failed it, with its teardown', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cleanroom-contract-hooks-records-'))
+    try {
+      const run = await runSuite('hooks', command, { env: { CLEANROOM_REPORT: dir } })
+      expect(run.timedOut).toBe(false)
+      const records = readRecords([dir]).records.map(({ record }) => record)
+      expect(records.map((r) => [r.runner, r.test, r.outcome])).toEqual([
+        ['hooks', ['puts an order'], 'passed'],
+        ['hooks', ['fails when its cleanup fails'], 'failed'],
+        ['hooks', ['sees what the first test left in the file fixture'], 'passed'],
+      ])
+      expect(records[1]?.teardown).toContainEqual(
+        expect.objectContaining({ label: 'ack queue', outcome: 'error' }),
+      )
+      expect(records[0]?.file).toMatch(/orders\.test\.mjs$/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
