@@ -128,12 +128,14 @@ export function installCleanroom(hooks: RunnerHooks, options?: CleanroomOptions)
     hooks.afterEach(async (...args: never[]) => {
       // A testOutcome that throws or answers nonsense fails the test, after its teardown.
       let undescribed: Error | undefined
+      let ended: TestOutcome = 'passed'
       try {
-        const ended = testOutcome === undefined ? 'passed' : outcome(testOutcome(...args))
-        runtime.describeTest([runtime.testName ?? `test ${tests}`], ended)
+        if (testOutcome !== undefined) ended = outcome(testOutcome(...args))
       } catch (error) {
         undescribed = error instanceof Error ? error : new Error(String(error))
+        ended = 'failed'
       }
+      runtime.describeTest([runtime.testName ?? `test ${tests}`], ended)
       const failure = combineFailures([await runtime.endTest(), undescribed])
       if (failure !== undefined) throw failure
     })
