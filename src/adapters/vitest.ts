@@ -110,8 +110,8 @@ export function installCleanroom(options?: CleanroomOptions): void {
   const budget = runtime.options.budget ?? defaults.budget
   // Test cleanup failures that Vitest would not show on their test: reported by the file.
   const redirected: TeardownFailure[] = []
-  /** With per-test records on, the tests whose record aroundEach wrote. */
-  const recorded = new WeakSet<RunnerTestCase>()
+  /** The tests whose record aroundEach wrote, with per-test records on. */
+  const recorded = runtime.recording ? new WeakSet<RunnerTestCase>() : undefined
   aroundAll(
     async (runSuite) => {
       const leftover = await opened
@@ -119,7 +119,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
         await runSuite()
       } finally {
         // Tests Vitest skipped without running them (no aroundEach hook ran for them).
-        if (runtime.recording) redirected.push(...recordUnrun(runtime, file, recorded))
+        if (recorded !== undefined) redirected.push(...recordUnrun(runtime, file, recorded))
         // Both ends, each failure kept: the file's, then the worker's.
         const fileFailure = await runtime.endFile()
         const workerFailure = await runtime.endWorker()
@@ -162,7 +162,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
       // A concurrent test's leaks, global state and memory are its file's: it has no record.
       if (scope === undefined && runtime.recording) {
         runtime.describeTest(titleOf(task), outcomeOf(task))
-        recorded.add(task)
+        recorded?.add(task)
       }
       const failure = await (scope === undefined ? runtime.endTest() : runtime.endTest(scope))
       if (failure !== undefined && dropsErrors(task)) redirected.push(failure)

@@ -1,4 +1,4 @@
-import { dirname, resolve } from 'node:path'
+import { dirname, isAbsolute, relative, resolve } from 'node:path'
 import { processSingleton } from '../core/process-singleton.ts'
 import type { DisposeReport } from '../core/report.ts'
 import type { LeakError, GlobalStateError } from '../core/errors.ts'
@@ -141,7 +141,7 @@ export class TestRecorder {
     let writer: RecordWriter | undefined
     try {
       writer = this.#writer()
-      writer.write({ runner: this.#runner, file: file ?? 'main', ...record })
+      writer.write({ runner: this.#runner, file: displayed(file), ...record })
       return undefined
     } catch (error) {
       return new Error(
@@ -156,6 +156,14 @@ export class TestRecorder {
     shared.writer?.close()
     shared.writer = undefined
   }
+}
+
+/** The file as records name it: relative to the working directory when it is under it. */
+function displayed(file: string | undefined): string {
+  if (file === undefined) return 'main'
+  if (!isAbsolute(file)) return file
+  const fromHere = relative(process.cwd(), file)
+  return fromHere === '' || fromHere.startsWith('..') || isAbsolute(fromHere) ? file : fromHere
 }
 
 function teardownRecord(entry: DisposeReport['entries'][number]): TeardownRecord {
