@@ -4,6 +4,8 @@ import { combineFailures } from '../runtime/runtime.ts'
 import { describeValue } from '../core/validate.ts'
 import type { TestOutcome } from '../reporters/records.ts'
 
+export type { TestOutcome }
+
 /** Registers a hook callback with a runner, as `beforeEach(fn)` does. */
 export type HookRegistrar = (hook: (...args: never[]) => unknown) => unknown
 
