@@ -2,7 +2,7 @@ import { relative } from 'node:path'
 import { after, afterEach, before, beforeEach } from 'node:test'
 import type { CleanroomOptions } from '../runtime/options.ts'
 import { installRuntime } from '../runtime/install.ts'
-import type { TeardownFailure } from '../runtime/runtime.ts'
+import { combineFailures, type TeardownFailure } from '../runtime/runtime.ts'
 
 /** What node:test passes its hooks: a test's context (or a suite's, which has a name only). */
 interface HookContext {
@@ -38,13 +38,46 @@ export function installCleanroom(options?: CleanroomOptions): void {
   const { runtime, created } = installRuntime(options, 'installCleanroom', 'node-test')
   if (!created) return
   const file = process.argv[1] === undefined ? 'main' : relative(process.cwd(), process.argv[1])
+  /** What the teardown of a test whose `afterEach` hook never ran found: the file reports it. */
+  const unended: TeardownFailure[] = []
+  /** The running test's context, from its `beforeEach` hook. */
+  let running: HookContext | undefined
+  /**
+   * Ends a test whose `afterEach` hook never ran: Node 20 runs none for a test that called
+   * `t.skip()` (after running its `beforeEach`). Its scope is disposed and it is checked before
+   * the next test begins; what that finds is reported against the file, since a skipped test
+   * cannot fail.
+   */
+  const endUnended = async (): Promise<void> => {
+    if (runtime.recording && running !== undefined)
+      runtime.describeTest(titleOf(running), 'skipped')
+    const failure = await runtime.endTest()
+    if (failure !== undefined) {
+      const name = running?.name ?? 'a test'
+      unended.push(
+        new Error(
+          `cleanroom: test "${name}", which ended without its afterEach hooks (t.skip()): ${failure.message}`,
+          { cause: failure },
+        ),
+      )
+    }
+  }
   before(async () => {
     raise(await runtime.beginFile(file))
   })
   beforeEach((t: HookContext) => {
-    runtime.beginTest(t.name)
+    if (!runtime.inTest) {
+      running = t
+      runtime.beginTest(t.name)
+      return undefined
+    }
+    return endUnended().then(() => {
+      running = t
+      runtime.beginTest(t.name)
+    })
   })
   afterEach(async (t: HookContext) => {
+    running = undefined
     if (runtime.recording)
       runtime.describeTest(titleOf(t), t.passed === false ? 'failed' : 'passed')
     const failure = await runtime.endTest()
@@ -58,7 +91,9 @@ export function installCleanroom(options?: CleanroomOptions): void {
     }
   })
   after(async () => {
-    raise(await runtime.endWorker())
+    if (runtime.inTest) await endUnended()
+    const failure = await runtime.endWorker()
+    raise(combineFailures([...unended.splice(0), failure]))
   })
 }
 

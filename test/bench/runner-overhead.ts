@@ -1,5 +1,13 @@
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,7 +23,8 @@ import type { TargetCheck } from './target.ts'
  * defaults), the same without the guard (`CLEANROOM_GLOBALS=off`), with trace mode
  * (`CLEANROOM_TRACE=1`), and, for comparison, the runner's own leak detection (Jest's
  * `--detectOpenHandles`, Vitest's `--detectAsyncLeaks`) without cleanroom. Every round runs
- * every configuration once (interleaved); wall time of the whole CLI run, median of `runs`.
+ * every configuration once (interleaved); wall time of the whole CLI run, median of `runs`, and
+ * beside it the CPU time of the run's whole process tree (Linux), which a busy machine moves less.
  */
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
@@ -154,8 +163,32 @@ function baseEnv(): NodeJS.ProcessEnv {
   return { ...Object.fromEntries(inherited), CI: 'true', NO_COLOR: '1' }
 }
 
-/** Runs the suite once; returns the wall time in ms, or throws when the run failed. */
-function runOnce(runner: Runner, configuration: Configuration, dir: string): number {
+/**
+ * The CPU time (user + system, ms) of this process's children that have ended and been waited
+ * for, theirs included (`cutime` + `cstime` of `/proc/self/stat`, in clock ticks of 10 ms):
+ * read around a run, the CPU of the whole tree it started. NaN where there is no `/proc`.
+ */
+function childrenCpuMs(): number {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8')
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    // cutime and cstime are fields 16 and 17 of stat(5); the slice starts at field 3.
+    return (Number(fields[13]) + Number(fields[14])) * 10
+  } catch {
+    return Number.NaN
+  }
+}
+
+/** One run's wall time and the CPU time of its whole process tree, in ms. */
+interface RunTimes {
+  readonly wall: number
+  readonly cpu: number
+}
+
+/** Runs the suite once; returns its times, or throws when the run failed. */
+function runOnce(runner: Runner, configuration: Configuration, dir: string): RunTimes {
+  const cpuBefore = childrenCpuMs()
   const started = performance.now()
   const result = spawnSync(
     process.execPath,
@@ -168,6 +201,7 @@ function runOnce(runner: Runner, configuration: Configuration, dir: string): num
     },
   )
   const elapsed = performance.now() - started
+  const cpu = childrenCpuMs() - cpuBefore
   const name = `${runner.name}, ${configuration.label}`
   if (result.status !== 0) {
     throw new Error(
@@ -179,7 +213,7 @@ function runOnce(runner: Runner, configuration: Configuration, dir: string): num
   if (!summary.includes(expected)) {
     throw new Error(`${name}: did not report ${expected} tests:\n${summary}`)
   }
-  return elapsed
+  return { wall: elapsed, cpu }
 }
 
 export interface OverheadRow {
@@ -188,6 +222,10 @@ export interface OverheadRow {
   readonly ms: number
   /** Median of this configuration over the plain runner's median. */
   readonly ratio: number
+  /** Median CPU time of the run's whole process tree, ms (NaN without `/proc`). */
+  readonly cpuMs: number
+  /** Median CPU time over the plain runner's. */
+  readonly cpuRatio: number
   readonly targetRatio: number | undefined
 }
 
@@ -209,21 +247,26 @@ export function runRunnerOverhead(): { rows: OverheadRow[]; checks: TargetCheck[
       // One warm-up of each, then `runs` rounds, each running every configuration once.
       for (const configuration of configurations)
         runOnce(runner, configuration, dirOf(configuration))
-      const times = configurations.map((): number[] => [])
+      const times = configurations.map((): RunTimes[] => [])
       for (let run = 0; run < runs; run++) {
         configurations.forEach((configuration, index) => {
           times[index]?.push(runOnce(runner, configuration, dirOf(configuration)))
         })
       }
-      const medians = times.map((samples) => median(samples))
-      const plainMs = medians[0] as number
+      const medians = times.map((samples) => ({
+        wall: median(samples.map((sample) => sample.wall)),
+        cpu: median(samples.map((sample) => sample.cpu)),
+      }))
+      const plainTimes = medians[0] as RunTimes
       configurations.forEach((configuration, index) => {
-        const ms = medians[index] as number
+        const { wall, cpu } = medians[index] as RunTimes
         rows.push({
           runner: runner.name,
           configuration: configuration.label,
-          ms,
-          ratio: ms / plainMs,
+          ms: wall,
+          ratio: wall / plainTimes.wall,
+          cpuMs: cpu,
+          cpuRatio: cpu / plainTimes.cpu,
           targetRatio: configuration.targetRatio,
         })
       })
@@ -241,6 +284,8 @@ export function runRunnerOverhead(): { rows: OverheadRow[]; checks: TargetCheck[
         { title: '× plain', align: 'right' },
         { title: 'target' },
         { title: 'verdict' },
+        { title: 'CPU ms', align: 'right' },
+        { title: 'CPU × plain', align: 'right' },
       ],
       rows.map((row) => [
         row.runner,
@@ -249,6 +294,8 @@ export function runRunnerOverhead(): { rows: OverheadRow[]; checks: TargetCheck[
         row.ratio.toFixed(3),
         row.targetRatio === undefined ? '' : `≤ ${row.targetRatio}`,
         row.targetRatio === undefined ? '' : verdict(row.ratio <= row.targetRatio),
+        row.cpuMs.toFixed(0),
+        row.cpuRatio.toFixed(3),
       ]),
     ),
   )

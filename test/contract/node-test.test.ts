@@ -67,3 +67,64 @@ describe(`node:test with --import cleanroom/node-test/register (Node ${process.v
     ])
   })
 })
+
+// Node 20 runs a test's beforeEach hooks but not its afterEach hooks when it calls t.skip();
+// Node 24 runs both, and then reports the afterEach hook's failure on the skipped test without
+// failing the run. (Node 22 is not run here: only what every version must do is checked.)
+const nodeMajor = Number(process.versions.node.split('.')[0])
+
+describe('node:test: a test that calls t.skip()', () => {
+  let run: SuiteRun
+  const results = () => parseTap(run.stdout)
+  const leak =
+    /test \\?"skips itself after leaking an interval\\?" left 1 resource running:\s+- setInterval\(\(\) => undefined, 60000 ms\)/
+
+  it('runs and exits by itself; the tests after a skipped one pass', async () => {
+    run = await runSuite('node-test-skip', command)
+    expect(run.timedOut).toBe(false)
+    const tests = results()
+    expect(tests.slice(0, 4).map((r) => [r.name, r.ok || r.name.startsWith('skips')])).toEqual([
+      ['skips itself after deferring a cleanup', true],
+      ['the next test starts with a scope of its own', true],
+      ['skips itself after leaking an interval', true],
+      ['runs after the leaky skipped test', true],
+    ])
+  })
+
+  it('disposes the skipped test’s scope before the next test begins, not with it', () => {
+    expect(run.order).toEqual([
+      'skipped test: body',
+      'skipped test: cleanup ran',
+      'next test: body',
+      'next test: cleanup ran',
+    ])
+  })
+
+  it('reports the skipped test’s leak, naming the test and the interval', () => {
+    expect(`${run.stdout}\n${run.stderr}`).toMatch(leak)
+  })
+
+  it.runIf(nodeMajor === 20)(
+    'Node 20: fails the file for it (one more entry, the root after hook’s), naming the test',
+    () => {
+      expect(run.code).toBe(1)
+      const file = results()[4]
+      expect(file?.ok).toBe(false)
+      expect(file?.details).toMatch(
+        /test \\?"skips itself after leaking an interval\\?", which ended without its afterEach hooks \(t\.skip\(\)\)/,
+      )
+      expect(file?.details).toMatch(leak)
+    },
+  )
+
+  it.runIf(nodeMajor >= 24)(
+    'Node 24: reports it on the skipped test, which Node does not count as a failure',
+    () => {
+      const skipped = results()[2]
+      expect(skipped?.ok).toBe(false)
+      expect(skipped?.details).toMatch(leak)
+      expect(results()).toHaveLength(4)
+      expect(run.code).toBe(0)
+    },
+  )
+})
