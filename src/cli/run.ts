@@ -105,9 +105,20 @@ export async function runCommand(options: RunOptions, io: RunIo): Promise<number
     clearInterval(timer)
     const durationMs = Math.round(performance.now() - t0)
     // What the command left running: its descendants (re-parented now) and its process group.
-    const leftovers = [...new Set([...sampler.sample().pids, ...listProcessGroup(pgid)])].filter(
-      (pid) => pid !== pgid && isRunning(pid),
-    )
+    const remaining = (): number[] =>
+      [...new Set([...sampler.sample().pids, ...listProcessGroup(pgid)])].filter(
+        (pid) => pid !== pgid && isRunning(pid),
+      )
+    let leftovers = remaining()
+    if (leftovers.length > 0 && ending.forwarded !== null) {
+      // The signal reached them too: a process still ending (a busy machine takes a while to
+      // tear one down) was not left running. Those that end within a short while are not.
+      const until = performance.now() + Math.min(options.graceMs, settleMs)
+      while (leftovers.some(isRunning) && performance.now() < until) {
+        await new Promise((resolve) => setTimeout(resolve, 10))
+      }
+      leftovers = leftovers.filter(isRunning)
+    }
     if (leftovers.length > 0) {
       if (ending.forwarded === null) signalTree(pgid, leftovers, 'SIGTERM')
       killTimer ??= setTimeout(killTree, options.graceMs)
@@ -188,6 +199,12 @@ export function buildChildEnv(
 }
 
 /** Polls until every pid has ended, or 2 s after the tree was killed. */
+/**
+ * How long, at most, processes the forwarded signal reached are given to finish ending before
+ * those still there are reported as left running.
+ */
+const settleMs = 500
+
 async function waitUntilEnded(pids: readonly number[], wasKilled: () => boolean): Promise<void> {
   let killedAt: number | undefined
   while (pids.some(isRunning)) {
