@@ -65,15 +65,18 @@ export function installCleanroom(options?: CleanroomOptions): void {
   before(async () => {
     raise(await runtime.beginFile(file))
   })
+  const begin = (t: HookContext): void => {
+    running = t
+    runtime.beginTest(t.name)
+  }
+  // Synchronous unless a test is still open: every test comes here.
   beforeEach((t: HookContext) => {
     if (!runtime.inTest) {
-      running = t
-      runtime.beginTest(t.name)
+      begin(t)
       return undefined
     }
     return endUnended().then(() => {
-      running = t
-      runtime.beginTest(t.name)
+      begin(t)
     })
   })
   afterEach(async (t: HookContext) => {

@@ -177,8 +177,13 @@ export function installCleanroom(options?: CleanroomOptions): void {
  * failure of a `test.fails` test into its pass.
  */
 function dropsErrors(task: RunnerTestCase): boolean {
+  return task.fails === true || skippedAsItRan(task)
+}
+
+/** Whether Vitest marked the test skipped once it began (`context.skip()`). */
+function skippedAsItRan(task: RunnerTestCase): boolean {
   const result = task.result as (RunnerTaskResult & { pending?: boolean }) | undefined
-  return task.fails === true || result?.state === 'skip' || result?.pending === true
+  return result?.state === 'skip' || result?.pending === true
 }
 
 /** A test's full title: its suites' names (the file's excluded), then its own. */
@@ -195,9 +200,8 @@ function titleOf(task: RunnerTestCase): string[] {
  * flips it, done here), skipped when skipped with `context.skip()`.
  */
 function outcomeOf(task: RunnerTestCase): TestOutcome {
-  const result = task.result as (RunnerTaskResult & { pending?: boolean }) | undefined
-  if (result === undefined || result.state === 'skip' || result.pending === true) return 'skipped'
-  const failed = result.state === 'fail'
+  if (task.result === undefined || skippedAsItRan(task)) return 'skipped'
+  const failed = task.result.state === 'fail'
   return failed !== (task.fails === true) ? 'failed' : 'passed'
 }
 

@@ -242,6 +242,14 @@ export class Runtime {
     const scopes = this.#scopes
     const failure = scopes === undefined ? undefined : await scopes.endTest()
     if (name === undefined) return failure
+    return this.#checkTest(name, failure)
+  }
+
+  /**
+   * The checks on a test once its scope is disposed (`failure`, what that disposal produced):
+   * the caches cleared, leaks, global state, `expectCollected`, memory, in that order.
+   */
+  async #checkTest(name: string, failure: TeardownFailure): Promise<TeardownFailure> {
     // Caches registered by the file or the worker are cleared after each of its tests.
     const clearing = clearTrackedCaches()
     const cacheFailures = clearing === undefined ? [] : await clearing
@@ -268,9 +276,9 @@ export class Runtime {
   }
 
   /**
-   * `endTest()` when per-test records are on: the same steps in the same order, keeping what
-   * each found (the dispose report, the leak and global-state reports even when only printed,
-   * the heap), then the record written. Apart from the hot path, which stays free of it.
+   * `endTest()` when per-test records are on: the scope's dispose report kept, the same checks,
+   * what each found kept too (the leak and global-state reports even when only printed, the
+   * heap), then the record written.
    */
   async #endRecordedTest(recorder: TestRecorder, name: string): Promise<TeardownFailure> {
     const durationMs = recorder.bodyEnded()
@@ -281,19 +289,7 @@ export class Runtime {
     if (guard !== undefined) guard.lastReported = undefined
     if (memoryCheck !== undefined) memoryCheck.lastHeap = undefined
     const ended = await this.#scopes?.endTestWithReport()
-    const cacheFailures = (await clearTrackedCaches()) ?? []
-    const leak = await leaks?.endTest(name, this.#allowedLeaks, this.#fileName)
-    const globals = guard?.endTest(name)
-    const notCollected = await this.#expectations.check(`test "${name}"`)
-    const memory = memoryCheck?.endTest(name)
-    const failure = combineFailures([
-      ended?.failure,
-      ...cacheFailures,
-      leak,
-      globals,
-      notCollected,
-      memory,
-    ])
+    const failure = await this.#checkTest(name, ended?.failure)
     const unwritten = recorder.write(
       {
         name,
