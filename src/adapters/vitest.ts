@@ -15,6 +15,7 @@ import { scopeContext } from '../core/scope-context.ts'
 import { defaults } from '../core/scope-options.ts'
 import type { CleanroomOptions } from '../runtime/options.ts'
 import { installRuntime } from '../runtime/install.ts'
+import { scopesOf } from '../runtime/scope-tree.ts'
 import {
   combineFailures,
   installed,
@@ -148,9 +149,9 @@ export function installCleanroom(options?: CleanroomOptions): void {
     // The scope machinery is loaded only then: Vitest starts a process for each test file.
     const scope =
       task.concurrent === true
-        ? (await import('../runtime/scope-tree.ts'))
-            .scopesOf(runtime)
-            .beginConcurrentTest(task.name)
+        ? scopesOf(runtime, (await import('../core/scope.ts')).createScope).beginConcurrentTest(
+            task.name,
+          )
         : undefined
     if (scope === undefined) {
       runtime.beginTest(task.name, task.suite ?? task.file, baselineInBeforeEach)

@@ -1,21 +1,8 @@
+import { currentScopeSource } from './current-scope-source.ts'
 import { NoActiveScopeError } from './errors.ts'
-import { processSingleton } from './process-singleton.ts'
+import { createScope } from './scope.ts'
 import { scopeContext } from './scope-context.ts'
 import type { DeferOptions, Scope, TrackOptions } from './scope-types.ts'
-
-/**
- * Where helpers find the running test's scope: the runtime registers how (it knows which test
- * runs), so that helpers below it (temp dirs, caches, background runners, integrations) can
- * track what they create without importing the runtime. One per process.
- */
-interface CurrentScopeSource {
-  resolve: ((helper: string) => Scope) | undefined
-}
-
-export const currentScopeSource: CurrentScopeSource = processSingleton(
-  'currentScopeSource',
-  (): CurrentScopeSource => ({ resolve: undefined }),
-)
 
 /**
  * The scope code runs in: inside a fixture's `setup`, the fixture's own; otherwise what the
@@ -28,7 +15,9 @@ export function currentScopeFor(helper: string): Scope {
   if (fixtureScope !== undefined) return fixtureScope
   const resolve = currentScopeSource.resolve
   if (resolve === undefined) throw new NoActiveScopeError(helper)
-  return resolve(helper)
+  // The scope machinery comes from here, where something is about to be tracked: the runtime
+  // itself, which a setup entry loads into every test file, does without it.
+  return resolve(helper, createScope)
 }
 
 /** What every scope offers helpers that act on the user's behalf (see `ScopeImpl.trackFrom`). */

@@ -1,4 +1,4 @@
-import { currentScopeSource } from '../core/current-scope.ts'
+import { currentScopeSource } from '../core/current-scope-source.ts'
 import { NoActiveScopeError } from '../core/errors.ts'
 import { resolveSettings, validateOptions, type CleanroomOptions } from './options.ts'
 import { installed, Runtime } from './runtime.ts'
@@ -32,10 +32,10 @@ export function installRuntime(
   // The helpers below the runtime (temp dirs, caches, integrations) find the current scope
   // through core, which cannot import the runtime: registered here, where the runtime is made,
   // not by a module an entry would import for its side effect (bundlers drop those).
-  currentScopeSource.resolve ??= (helper) => {
+  currentScopeSource.resolve ??= (helper, create) => {
     const current = installed.runtime
     if (current === undefined) throw new NoActiveScopeError(helper)
-    return scopesOf(current).current
+    return scopesOf(current, create).current
   }
   return { runtime, created: true }
 }

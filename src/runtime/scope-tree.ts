@@ -1,5 +1,5 @@
+import type { ScopeFactory } from '../core/current-scope-source.ts'
 import { CleanupError } from '../core/errors.ts'
-import { createScope } from '../core/scope.ts'
 import type { Scope, ScopeOptions } from '../core/scope-types.ts'
 import type { EndedTest, Runtime, RuntimeScopes, TeardownFailure } from './runtime.ts'
 
@@ -19,10 +19,10 @@ class ScopeTree implements RuntimeScopes {
   #file: (Scope & ChildFactory) | undefined
   #test: Scope | undefined
 
-  constructor(runtime: Runtime) {
+  constructor(runtime: Runtime, create: ScopeFactory) {
     this.#runtime = runtime
     const { timeout, budget, registry } = runtime.options
-    this.#worker = createScope({
+    this.#worker = create({
       ...(timeout === undefined ? {} : { timeout }),
       ...(budget === undefined ? {} : { budget }),
       ...(registry === undefined ? {} : { registry }),
@@ -98,11 +98,18 @@ class ScopeTree implements RuntimeScopes {
   }
 }
 
-/** The scopes of `runtime`, created the first time something needs one. */
-export function scopesOf(runtime: Runtime): ScopeTree {
+/**
+ * The scopes of `runtime`, created the first time something needs one, the worker's scope by
+ * `create` (`createScope`, which the caller imports: this module, loaded with the runtime,
+ * does not load the scope machinery).
+ */
+export function scopesOf(runtime: Runtime, create: ScopeFactory): ScopeTree {
   // Only scopesOf() attaches scopes: whichever copy of cleanroom (ESM or CommonJS build) did
   // it, they are a ScopeTree, with this one's methods.
-  return (runtime.scopes as ScopeTree | undefined) ?? runtime.attachScopes(new ScopeTree(runtime))
+  return (
+    (runtime.scopes as ScopeTree | undefined) ??
+    runtime.attachScopes(new ScopeTree(runtime, create))
+  )
 }
 
 /** Disposes `scope`; the failure, if any, comes back as a value, never as a rejection. */

@@ -1,8 +1,5 @@
-import { captureCreationSite, formatCreationSite } from '../core/creation-site.ts'
+import { captureCreationSite } from '../core/creation-site.ts'
 import { currentScopeFor, trackFor } from '../core/current-scope.ts'
-import { deadlinePassed, withDeadline } from '../core/deadline.ts'
-import { CacheClearError } from '../core/errors.ts'
-import { processSingleton } from '../core/process-singleton.ts'
 import type { Scope } from '../core/scope-types.ts'
 import {
   assertKnownKeys,
@@ -12,12 +9,13 @@ import {
   describeValue,
 } from '../core/validate.ts'
 import { assertOptionalScope } from './assert-scope.ts'
+import {
+  registrations,
+  type CacheRegistration,
+  type ClearableCache,
+} from './cache-registrations.ts'
 
-/** Anything with a `clear()` method: a `Map`, a `Set`, an LRU cache, a memoizer. */
-export interface ClearableCache {
-  /** Empties the cache. May return a promise, which is awaited. */
-  clear(): unknown
-}
+export type { ClearableCache }
 
 /** Options of {@link trackCache}. */
 export interface TrackCacheOptions {
@@ -29,25 +27,9 @@ export interface TrackCacheOptions {
   timeout?: number
 }
 
-/**
- * One registered cache. Plain data, shared by every copy of cleanroom in the process: the
- * runtime of one copy clears what another copy registered.
- */
-interface CacheRegistration {
-  readonly cache: ClearableCache
-  readonly label: string
-  readonly timeout: number
-  readonly site: Error
-}
-
 const call = 'trackCache'
 const optionKeys = ['label', 'scope', 'timeout'] as const
 const defaultTimeout = 5_000
-
-const registrations: Set<CacheRegistration> = processSingleton(
-  'trackedCaches',
-  () => new Set<CacheRegistration>(),
-)
 
 /**
  * Registers a cache to be cleared after every test, until the scope it is registered in ends.
@@ -134,40 +116,4 @@ export function trackCache<Cache extends ClearableCache>(
   })
   registrations.add(registration)
   return cache
-}
-
-/**
- * Clears every registered cache, for the runtime, after a test's scope was disposed.
- * Returns `undefined` when none is registered (most runs), else a promise of the failures, one
- * {@link CacheClearError} per cache whose `clear()` threw, rejected or missed its deadline.
- * Never rejects.
- */
-export function clearTrackedCaches(): Promise<Error[]> | undefined {
-  if (registrations.size === 0) return undefined
-  return Promise.all([...registrations].map(clearOne)).then((results) =>
-    results.filter((result) => result !== undefined),
-  )
-}
-
-async function clearOne(registration: CacheRegistration): Promise<Error | undefined> {
-  try {
-    const result = registration.cache.clear()
-    if (isThenable(result)) await withDeadline(result, registration.timeout)
-    return undefined
-  } catch (error) {
-    const created = formatCreationSite(registration.site)
-    return new CacheClearError(
-      registration.label,
-      created,
-      error === deadlinePassed ? { timeout: registration.timeout } : { error },
-    )
-  }
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  )
 }

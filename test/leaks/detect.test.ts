@@ -8,6 +8,7 @@ import { LeakError } from '../../src/core/errors.ts'
 import type { LeakOptions } from '../../src/leaks/options.ts'
 import { resolveSettings } from '../../src/runtime/options.ts'
 import { Runtime, type TeardownFailure } from '../../src/runtime/runtime.ts'
+import { createScope } from '../../src/core/scope.ts'
 import { scopesOf } from '../../src/runtime/scope-tree.ts'
 
 const running: Runtime[] = []
@@ -98,7 +99,7 @@ describe('leak detection', () => {
 
   it('does not count a resource tracked in a scope: the scope disposes it', async () => {
     const runtime = await start()
-    const fileScope = scopesOf(runtime).current
+    const fileScope = scopesOf(runtime, createScope).current
     expect(fileScope.name).toBe('file test/leaks/detect.test.ts')
     runtime.beginTest('uses a file fixture')
     // As a file fixture first used in a test does: created now, tracked in the file's scope.

@@ -11,6 +11,7 @@ import {
 } from 'cleanroom'
 import { installCleanroom } from 'cleanroom/hooks'
 import { fakeRunner } from '../helpers/fake-runner.ts'
+import { installedRuntime } from '../helpers/process-values.ts'
 
 const thisFile = 'test/runtime/helpers.test.ts'
 
@@ -46,9 +47,7 @@ describe('before cleanroom is installed', () => {
 describe('installCleanroom from cleanroom/hooks', () => {
   afterAll(() => {
     // Leave the process as this file found it: no runtime installed.
-    ;(globalThis as Record<symbol, { runtime: unknown }>)[Symbol.for('cleanroom.runtime')] = {
-      runtime: undefined,
-    }
+    installedRuntime().runtime = undefined
   })
 
   it('refuses bad hooks and options, naming them', () => {

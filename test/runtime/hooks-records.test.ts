@@ -7,15 +7,14 @@ import { installCleanroom } from 'cleanroom/hooks'
 // Internal: the reader `cleanroom report` uses.
 import { readRecords } from '../../src/reporters/read-records.ts'
 import { fakeRunner } from '../helpers/fake-runner.ts'
+import { installedRuntime } from '../helpers/process-values.ts'
 
 const dir = mkdtempSync(join(tmpdir(), 'cleanroom-hooks-records-'))
 
 afterAll(() => {
   rmSync(dir, { recursive: true, force: true })
   // Leave the process as this file found it: no runtime installed.
-  ;(globalThis as Record<symbol, { runtime: unknown }>)[Symbol.for('cleanroom.runtime')] = {
-    runtime: undefined,
-  }
+  installedRuntime().runtime = undefined
 })
 
 describe('cleanroom/hooks with the report option', () => {

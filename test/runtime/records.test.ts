@@ -8,6 +8,7 @@ import type { TestRecord } from '../../src/reporters/records.ts'
 import { readRecords } from '../../src/reporters/read-records.ts'
 import { resolveSettings, validateOptions } from '../../src/runtime/options.ts'
 import { Runtime } from '../../src/runtime/runtime.ts'
+import { createScope } from '../../src/core/scope.ts'
 import { scopesOf } from '../../src/runtime/scope-tree.ts'
 
 const dirs: string[] = []
@@ -62,7 +63,7 @@ describe('per-test records', () => {
     const runtime = await start({ report: dir, leaks: 'off', globals: 'off' })
     expect(runtime.recording).toBe(true)
     runtime.beginTest('closes the pool')
-    scopesOf(runtime).current.defer(() => undefined, { label: 'close the pool' })
+    scopesOf(runtime, createScope).current.defer(() => undefined, { label: 'close the pool' })
     await new Promise((resolve) => setTimeout(resolve, 20))
     runtime.describeTest(['db', 'pool', 'closes the pool'], 'passed')
     expect(await runtime.endTest()).toBeUndefined()
@@ -102,13 +103,15 @@ describe('per-test records', () => {
     const dir = recordsDir()
     const runtime = await start({ report: dir, leaks: 'off', globals: 'off', timeout: 50 })
     runtime.beginTest('leaves a broken client')
-    scopesOf(runtime).current.defer(
+    scopesOf(runtime, createScope).current.defer(
       () => {
         throw new Error('socket hang up')
       },
       { label: 'close the client' },
     )
-    scopesOf(runtime).current.defer(() => new Promise(() => undefined), { label: 'drain' })
+    scopesOf(runtime, createScope).current.defer(() => new Promise(() => undefined), {
+      label: 'drain',
+    })
     runtime.describeTest(['leaves a broken client'], 'passed')
     expect(await runtime.endTest()).toBeInstanceOf(CleanupError)
     await finish(runtime)

@@ -14,6 +14,7 @@ import {
 } from 'cleanroom'
 import { installCleanroom } from 'cleanroom/hooks'
 import { thrown } from '../helpers/thrown.ts'
+import { installedRuntime } from '../helpers/process-values.ts'
 
 /** The AsyncTaskError a scope's disposal failed with (the runner's entry's cause). */
 async function taskError(scope: Scope): Promise<{ cleanup: CleanupError; error: AsyncTaskError }> {
@@ -264,9 +265,7 @@ describe('createAsyncRunner', () => {
 
 describe('createAsyncRunner with cleanroom installed', () => {
   afterAll(() => {
-    ;(globalThis as Record<symbol, { runtime: unknown }>)[Symbol.for('cleanroom.runtime')] = {
-      runtime: undefined,
-    }
+    installedRuntime().runtime = undefined
   })
 
   it("is tracked in the running test's scope: the test's end aborts its tasks", async () => {

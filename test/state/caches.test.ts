@@ -12,6 +12,7 @@ import {
 import { installCleanroom } from 'cleanroom/hooks'
 import { fakeRunner } from '../helpers/fake-runner.ts'
 import { thrown } from '../helpers/thrown.ts'
+import { installedRuntime } from '../helpers/process-values.ts'
 
 const sitePattern = 'test/state/caches\\.test\\.ts:\\d+:\\d+'
 
@@ -131,9 +132,7 @@ describe('trackCache with cleanroom installed', () => {
 
   afterAll(async () => {
     // Leave the process as this file found it: no runtime installed.
-    const holder = (globalThis as Record<symbol, { runtime: unknown }>)[
-      Symbol.for('cleanroom.runtime')
-    ] as { runtime: { endWorker(): Promise<unknown> } | undefined }
+    const holder = installedRuntime()
     await holder.runtime?.endWorker()
     holder.runtime = undefined
   })

@@ -26,6 +26,7 @@ import {
   type Scope,
 } from 'cleanroom'
 import { thrown } from '../helpers/thrown.ts'
+import { processValue } from '../helpers/process-values.ts'
 
 const root = realpathSync(tmpdir())
 /** Paths made by the tests themselves (outside targets), removed after each test. */
@@ -158,7 +159,7 @@ describe('createTempDir', () => {
     made.push(dir)
     writeFileSync(join(dir, 'kept.txt'), 'x')
     // The process-wide record the disposer checks before removing anything.
-    const record = (globalThis as Record<symbol, Set<string>>)[Symbol.for('cleanroom.tempDirs')]
+    const record = processValue('tempDirs') as Set<string> | undefined
     expect(record?.has(dir)).toBe(true)
     record?.delete(dir)
     const error = await disposeFailure(scope)
