@@ -167,10 +167,7 @@ function listen(
             event.test.errors.length > 0 ? 'failed' : 'passed',
           )
         }
-        return runtime.endTest().then((failure) => {
-          // Jest keeps the test's own error first and lists this one after it.
-          if (failure !== undefined) event.test?.errors.push(forJest(failure, event.test))
-        })
+        return afterTest(runtime.finishTest(), event.test)
       // A test that does not run (`test.skip`, `test.todo`, left out by `.only` or a name
       // filter): no hook runs for it, so only its record, when records are on.
       case 'test_skip':
@@ -186,7 +183,40 @@ function listen(
         return undefined
     }
   }
-  handlers.unshift(handler)
+  const theirs = handlers[0]
+  if (typeof theirs === 'function') handlers[0] = first(handler, theirs)
+  else handlers.unshift(handler)
+}
+
+/**
+ * One handler that runs `ours`, then `theirs` (jest-circus's own, which must see a cleanup's
+ * failure among the test's errors): jest-circus awaits each handler for every event of every
+ * test, about ten a test, and an `await` costs even when nothing is returned. So cleanroom's
+ * handler takes no turn of its own; `theirs` waits only when `ours` returned a promise.
+ */
+function first(ours: CircusHandler, theirs: CircusHandler): CircusHandler {
+  return (event, state) => {
+    const waiting = ours(event, state)
+    return waiting === undefined
+      ? theirs(event, state)
+      : (waiting as Promise<unknown>).then(() => theirs(event, state))
+  }
+}
+
+/**
+ * Adds what ending the test found to the test's errors: Jest keeps the test's own error first
+ * and lists this one after it. A promise only when the test's end has something to wait for.
+ */
+function afterTest(
+  ending: TeardownFailure | Promise<TeardownFailure>,
+  test: CircusTest | undefined,
+): Promise<void> | undefined {
+  // Not \`instanceof Promise\`: the test file's context has a Promise of its own.
+  if (ending !== undefined && 'then' in ending) {
+    return ending.then((failure) => afterTest(failure, test))
+  }
+  if (ending !== undefined) test?.errors.push(forJest(ending, test))
+  return undefined
 }
 
 /**

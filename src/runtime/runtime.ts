@@ -234,45 +234,66 @@ export class Runtime {
       this.#concurrent = true
       return this.#scopes?.endTest(scope)
     }
+    return this.finishTest()
+  }
+
+  /**
+   * `endTest()` for the running test, without a promise when none is needed: a test that
+   * opened no scope and left nothing running (most tests) is ended synchronously, its failure
+   * returned as is. For a runner that awaits whatever its hook returns, every test of a run.
+   */
+  finishTest(): TeardownFailure | Promise<TeardownFailure> {
     const name = this.#testName
     this.#testName = undefined
     const recorder = this.#recorder
     if (recorder !== undefined && name !== undefined) return this.#endRecordedTest(recorder, name)
-    // Every test of a run comes here: what a test did not use costs it no promise to await.
     const scopes = this.#scopes
-    const failure = scopes === undefined ? undefined : await scopes.endTest()
-    if (name === undefined) return failure
-    return this.#checkTest(name, failure)
+    if (scopes !== undefined) {
+      return scopes
+        .endTest()
+        .then((failure) => (name === undefined ? failure : this.#checkTest(name, failure)))
+    }
+    return name === undefined ? undefined : this.#checkTest(name, undefined)
   }
 
   /**
    * The checks on a test once its scope is disposed (`failure`, what that disposal produced):
-   * the caches cleared, leaks, global state, `expectCollected`, memory, in that order.
+   * the caches cleared, leaks, global state, `expectCollected`, memory, in that order. Each step
+   * that has something to wait for returns a promise of the rest; one that has not goes on at
+   * once.
    */
-  async #checkTest(name: string, failure: TeardownFailure): Promise<TeardownFailure> {
+  #checkTest(name: string, failure: TeardownFailure): TeardownFailure | Promise<TeardownFailure> {
     // Caches registered by the file or the worker are cleared after each of its tests.
     const clearing = clearTrackedCaches()
-    const cacheFailures = clearing === undefined ? [] : await clearing
+    if (clearing !== undefined) {
+      return clearing.then((cacheFailures) => this.#checkLeaks(name, [failure, ...cacheFailures]))
+    }
+    return this.#checkLeaks(name, [failure])
+  }
+
+  #checkLeaks(name: string, found: TeardownFailure[]): TeardownFailure | Promise<TeardownFailure> {
     // Undefined when the test left nothing running: the usual case, decided synchronously.
     const checking = this.#leaks?.endTest(name, this.#allowedLeaks, this.#fileName)
-    const leak = checking === undefined ? undefined : await checking
-    const globals = this.#globals?.endTest(name)
-    // Last, once everything the test had is disposed, closed or put back.
-    const notCollected = this.#expectations.pending
-      ? await this.#expectations.check(`test "${name}"`)
-      : undefined
-    const memory = this.#memory?.endTest(name)
-    if (
-      failure === undefined &&
-      cacheFailures.length === 0 &&
-      leak === undefined &&
-      globals === undefined &&
-      notCollected === undefined &&
-      memory === undefined
-    ) {
-      return undefined
+    if (checking !== undefined) {
+      return checking.then((leak) => this.#checkTheRest(name, [...found, leak]))
     }
-    return combineFailures([failure, ...cacheFailures, leak, globals, notCollected, memory])
+    return this.#checkTheRest(name, found)
+  }
+
+  #checkTheRest(
+    name: string,
+    found: TeardownFailure[],
+  ): TeardownFailure | Promise<TeardownFailure> {
+    found.push(this.#globals?.endTest(name))
+    // Last, once everything the test had is disposed, closed or put back.
+    if (this.#expectations.pending) {
+      return this.#expectations.check(`test "${name}"`).then((notCollected) => {
+        found.push(notCollected, this.#memory?.endTest(name))
+        return combineFailures(found)
+      })
+    }
+    found.push(this.#memory?.endTest(name))
+    return combineFailures(found)
   }
 
   /**
