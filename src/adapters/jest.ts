@@ -104,6 +104,8 @@ export function installCleanroom(options?: CleanroomOptions): void {
   if (!created) return
   // The test file's global is a vm context's, its own and dear to list: checked per file.
   runtime.compareGlobalsPerFile()
+  // And its process.env is the file's own (a Proxy of Jest's): writes to it are watched.
+  runtime.watchEnv()
   const testPath = jest.expect?.getState?.().testPath
   // Open the file's scope now, so that what the test file tracks as it loads belongs to it.
   const opened = runtime.beginFile(

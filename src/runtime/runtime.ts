@@ -198,6 +198,15 @@ export class Runtime {
   }
 
   /**
+   * Has the global-state guard see writes to `process.env` as they are made, so that a test
+   * that wrote nothing costs no listing of it: for a runner whose `process.env` is the test
+   * file's own object (Jest's), which the guard then wraps in a `Proxy`.
+   */
+  watchEnv(): void {
+    this.#globals?.watchEnv()
+  }
+
+  /**
    * Records that the runner restores the mocks and spies of each test by itself (Vitest's and
    * Jest's `restoreMocks`): a global replaced by one of the runner's mock functions is not
    * reported.

@@ -4,6 +4,7 @@ import {
   type GlobalStateChange,
   type ResolvedGlobalStateOptions,
 } from './global-state-options.ts'
+import { EnvWatch } from './env-watch.ts'
 import { restoreSnapshot } from './global-state-restore.ts'
 import { diffEnvValues, diffGlobals, diffSnapshot, hiddenGlobals } from './global-state-diff.ts'
 import {
@@ -68,6 +69,18 @@ export class GlobalStateGuard {
    */
   compareGlobalsPerFile(): void {
     if (this.#depth === 'light') this.#depth = 'timers'
+  }
+
+  /** Writes to `process.env`, seen as they are made, once {@link GlobalStateGuard.watchEnv} put it in place. */
+  #envWatch: EnvWatch | undefined
+
+  /**
+   * Has a test's check know that `process.env` is unchanged, without listing it, when nothing
+   * was written to it, in the light modes: for a runner whose `process.env` is the test file's
+   * own object, which the guard may wrap (Jest's). See `EnvWatch`.
+   */
+  watchEnv(): void {
+    if (this.#depth !== 'full') this.#envWatch ??= EnvWatch.install()
   }
 
   /**
@@ -136,12 +149,18 @@ export class GlobalStateGuard {
     this.#runnerRestores.clear()
     const previous = this.#previous
     this.#previous = undefined
+    const watch = this.#envWatch
     // The last test of the group ended with the state still as this snapshot holds it, and no
-    // hook of the user's ran since: it is this test's baseline as it is, nothing read again.
+    // hook of the user's ran since (nor, when it is watched, did anything write to the
+    // environment): it is this test's baseline as it is, nothing read again.
     this.#snapshot =
-      previous !== undefined && group !== undefined && previous.group === group
+      previous !== undefined &&
+      group !== undefined &&
+      previous.group === group &&
+      (watch === undefined || watch.unchanged)
         ? previous.snapshot
         : takeSnapshot(this.#depth)
+    watch?.reset()
     this.#group = group
   }
 
@@ -162,8 +181,14 @@ export class GlobalStateGuard {
     this.#snapshot = undefined
     if (snapshot === undefined) return undefined
     try {
-      if (envMatches(snapshot) && globalsMatch(snapshot) && restMatches(snapshot)) {
+      const watch = this.#envWatch
+      if (
+        (watch?.unchanged === true || envMatches(snapshot)) &&
+        globalsMatch(snapshot) &&
+        restMatches(snapshot)
+      ) {
         // Still current: the next test of the same group starts from it.
+        watch?.reset()
         if (snapshot.env === undefined) this.#previous = { snapshot, group: this.#group }
         return undefined
       }

@@ -366,6 +366,50 @@ describe('the global-state guard', () => {
     ])
   })
 
+  it('with process.env watched (as under Jest), reports what a test wrote, passes what wrote nothing or put it back, and blames no test for a write between tests', async () => {
+    const original = process.env
+    undo.push(() => {
+      process.env = original
+    })
+    const runtime = new Runtime(resolveSettings({ leaks: 'off', globals: 'warn' }, {}))
+    running.push(runtime)
+    runtime.watchEnv()
+    expect(process.env).not.toBe(original)
+    expect(process.env.HOME).toBe(original.HOME)
+    await runtime.beginFile('users.test.js')
+    const group = {}
+    const printed = await warnings(async () => {
+      runtime.beginTest('reads only', group)
+      expect(await runtime.endTest()).toBeUndefined()
+      runtime.beginTest('sets and deletes', group)
+      process.env.CLEANROOM_WATCHED = 'on'
+      delete process.env.CLEANROOM_WATCHED
+      expect(await runtime.endTest()).toBeUndefined()
+      // Between tests (a runner's own hook): no test's doing.
+      process.env.CLEANROOM_BETWEEN = 'set'
+      undo.push(() => delete original.CLEANROOM_BETWEEN)
+      runtime.beginTest('reads only, after the write between', group)
+      expect(await runtime.endTest()).toBeUndefined()
+      runtime.beginTest('defines one and leaves it', group)
+      Object.defineProperty(process.env, 'CLEANROOM_LEFT', {
+        value: '1',
+        enumerable: true,
+        configurable: true,
+        writable: true,
+      })
+      undo.push(() => delete original.CLEANROOM_LEFT)
+      expect(await runtime.endTest()).toBeUndefined()
+      runtime.beginTest('replaces process.env', group)
+      process.env = { ...original, CLEANROOM_REPLACED: '1' }
+      expect(await runtime.endTest()).toBeUndefined()
+    })
+    expect(original.CLEANROOM_LEFT).toBe('1')
+    expect(printed.map((line) => line.split('\n')[0])).toEqual([
+      'cleanroom: test "defines one and leaves it" changed global state: set process.env.CLEANROOM_LEFT',
+      'cleanroom: test "replaces process.env" changed global state: set process.env.CLEANROOM_REPLACED',
+    ])
+  })
+
   it("in 'warn', compares Node's crypto getter without reading it, and sees it replaced", async () => {
     const original = Object.getOwnPropertyDescriptor(globalThis, 'crypto')
     expect(typeof original?.get).toBe('function')
