@@ -45,7 +45,7 @@ interface Configuration {
   readonly targetRatio?: number
 }
 
-interface Runner {
+export interface Runner {
   readonly name: string
   /** The CLI, relative to the repository's node_modules. */
   readonly bin: string
@@ -94,7 +94,7 @@ const body = (style: 'esm' | 'cjs') =>
     '',
   ].join('\n')
 
-const runners: readonly Runner[] = [
+export const runners: readonly Runner[] = [
   {
     name: 'Vitest',
     bin: 'vitest/vitest.mjs',
@@ -135,7 +135,7 @@ const runners: readonly Runner[] = [
  * into this repository, which Vitest would transform as source code), its runtime dependency
  * and the runner linked from this repository's node_modules.
  */
-function createProject(runner: Runner, withCleanroom: boolean): string {
+export function createProject(runner: Runner, withCleanroom: boolean): string {
   const dir = mkdtempSync(join(tmpdir(), `cleanroom-overhead-${runner.name.toLowerCase()}-`))
   writeFileSync(join(dir, 'package.json'), '{ "private": true }\n')
   const modules = join(dir, 'node_modules')
@@ -158,7 +158,7 @@ function createProject(runner: Runner, withCleanroom: boolean): string {
  * This process's environment without cleanroom's own variables (a `CLEANROOM_TRACE` set in the
  * shell would turn every cleanroom row into trace mode), and with the runners' CI settings.
  */
-function baseEnv(): NodeJS.ProcessEnv {
+export function baseEnv(): NodeJS.ProcessEnv {
   const inherited = Object.entries(process.env).filter(([name]) => !name.startsWith('CLEANROOM_'))
   return { ...Object.fromEntries(inherited), CI: 'true', NO_COLOR: '1' }
 }
