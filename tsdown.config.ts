@@ -50,6 +50,9 @@ function runtimeModules(ctx: ChunkingContext): ReadonlySet<string> {
   return seen
 }
 
+/** The two chunks of shared modules (see {@link sharedGroup}). */
+const groupChunks: ReadonlySet<string> = new Set(['runtime', 'shared'])
+
 /**
  * The modules of `src/` that two or more entries share go into two chunks: `runtime`, what the
  * adapters need (the runtime, leak detection, the global-state guard), and `shared`, the rest
@@ -119,8 +122,7 @@ function evaluatedChunks(): Plugin {
     name: 'cleanroom:evaluated-chunks',
     generateBundle(_options, bundle) {
       for (const chunk of Object.values(bundle)) {
-        if (chunk.type !== 'chunk' || chunk.isEntry) continue
-        if (chunk.name !== 'runtime' && chunk.name !== 'shared') continue
+        if (chunk.type !== 'chunk' || chunk.isEntry || !groupChunks.has(chunk.name)) continue
         const impl = chunk.fileName.replace(/\.cjs$/, '.impl.cjs')
         const map = chunk.map
         // Its code, which points at its map, renamed as the file is.

@@ -366,8 +366,16 @@ export class Runtime {
  * an `AggregateError` of every failed cleanup, in the order the scopes ended. None is dropped.
  */
 export function combineFailures(failures: readonly TeardownFailure[]): TeardownFailure {
+  // After every test, with nothing to report: no array made to find that out.
+  let first: TeardownFailure
+  let count = 0
+  for (const failure of failures) {
+    if (failure === undefined) continue
+    first ??= failure
+    count++
+  }
+  if (count <= 1) return first
   const present = failures.filter((failure) => failure !== undefined)
-  if (present.length <= 1) return present[0]
   return new AggregateError(
     present.flatMap((failure) => (failure instanceof CleanupError ? failure.errors : [failure])),
     `cleanroom: cleanups failed in ${present.length} scopes:\n${present.map((failure) => failure.message).join('\n')}`,
