@@ -1,6 +1,4 @@
-import { randomBytes } from 'node:crypto'
 import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs'
-import { hostname } from 'node:os'
 import { join, resolve } from 'node:path'
 import {
   recordsSchema,
@@ -39,8 +37,15 @@ export function readShard(env: NodeJS.ProcessEnv = process.env): ShardRecord | u
   return { index, count }
 }
 
-/** A name no other process writes: the host (runs sharded over machines), the pid, 6 random bytes. */
+/**
+ * A name no other process writes: the host (runs sharded over machines), the pid, 6 random bytes.
+ * `node:os` and `node:crypto` are taken when a run writes records, not when the runtime loads:
+ * imported as ES modules, `node:crypto` alone costs every test file about 3.5 ms (its facade
+ * reads every export, `webcrypto` included), and most runs write none.
+ */
 function recordsFileName(): string {
+  const { hostname } = process.getBuiltinModule('node:os')
+  const { randomBytes } = process.getBuiltinModule('node:crypto')
   const host = hostname().replaceAll(/[^\w.-]/g, '_') || 'host'
   return `records-${host}-${process.pid}-${randomBytes(6).toString('hex')}.jsonl`
 }

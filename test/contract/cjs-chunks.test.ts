@@ -118,3 +118,32 @@ describe('the CommonJS chunks', () => {
     expect(frame.getScriptNameOrSourceURL()).toBe(implOf(runtimeChunk))
   })
 })
+
+// Every JavaScript file of the library (the bin aside, which runs once per run) is Latin-1:
+// V8 keeps a module's source for the module's life, a byte a character only when every
+// character fits in one. latin1Code() in tsdown.config.ts escapes the others.
+describe('the built JavaScript', () => {
+  it('holds no character beyond Latin-1, so V8 keeps each source at a byte a character', () => {
+    const files = readdirSync(dist).filter((name) => /\.(c|m)js$/.test(name) && name !== 'cli.mjs')
+    expect(files.length).toBeGreaterThan(20)
+    const wide = files.flatMap((name) => {
+      const text = readFileSync(join(dist, name), 'utf8')
+      const at = text.search(/[^\0-\xff]/)
+      return at === -1 ? [] : [`${name}: ${JSON.stringify(text.slice(at - 40, at + 10))}`]
+    })
+    expect(wide).toEqual([])
+  })
+
+  it('keeps the characters it escaped: a scope path built with `›` reads as written', async () => {
+    const esm = (await import(join(dist, 'index.mjs'))) as typeof import('../../src/index.ts')
+    const cjs = createRequire(join(dist, 'index.cjs'))(
+      join(dist, 'index.cjs'),
+    ) as typeof import('../../src/index.ts')
+    for (const { createScope } of [esm, cjs]) {
+      const file = createScope({ name: 'file' })
+      file.child('test').defer(() => undefined)
+      const report = await file.dispose()
+      expect(report.entries.map((entry) => entry.scope)).toEqual(['file › test'])
+    }
+  })
+})
