@@ -62,7 +62,7 @@ const groupChunks: ReadonlySet<string> = new Set(['runtime', 'shared'])
  * about 2 ms a module here; and Jest compiles every module it loads again in each test file
  * (`vm.compileFunction`, no code cache), about 3 ms per 100 kB. So: few chunks, and the one
  * every test file loads no larger than it must be. An entry's own module never goes there, or
- * the chunk would import the runners. `extra` matches bundled dependencies (CommonJS build).
+ * the chunk would import the runners. `extra` matches the dependencies bundled (see {@link bundled}).
  */
 function sharedGroup(extra?: RegExp) {
   const runtimeByBuild = new WeakMap<ChunkingContext, ReadonlySet<string>>()
@@ -157,26 +157,42 @@ function evaluatedChunks(): Plugin {
 
 /**
  * Writes every character beyond Latin-1 in a chunk's code (a `→` or `≤` in a message) as its
- * `\\uXXXX` escape. V8 keeps a module's source for as long as the module lives, one byte a
- * character when every character is Latin-1 and two otherwise: a single `→` made the runtime
- * chunk's 94 kB source a 188 kB string, in every process that loads it (Vitest starts one per
- * test file) and, under Jest, in every test file. Comments are gone by then (`comments: false`),
- * so what is escaped is in strings, templates and regular expressions, where the escape means
- * the same character; the source map follows the edit.
+ * `\uXXXX` escape. V8 keeps a module's source for as long as the module lives, one byte a
+ * character when every character is Latin-1 and two otherwise: ten such characters made the
+ * runtime chunk's 94 kB source a 188 kB string, in every process that loads it (Vitest starts
+ * one per test file) and, under Jest, in every test file. Comments are gone by then
+ * (`comments: false`), so what is escaped is in strings, templates and regular expressions,
+ * where the escape means the same character; the source map follows the edit. A build that
+ * uses it sets `minify: false`: Rolldown's default, `'dce-only'`, prints the bundle once more
+ * after this hook and writes a string literal's characters as they are. A contract test
+ * (test/contract/cjs-chunks.test.ts) fails on any built file that is not Latin-1.
  */
 function latin1Code(): Plugin {
   return {
     name: 'cleanroom:latin1-code',
-    renderChunk(code) {
-      if (!/[^\0-\xff]/.test(code)) return null
-      const edited = new RolldownMagicString(code)
-      for (const match of code.matchAll(/[^\0-\xff]/g)) {
-        const escape = `\\u${match[0].charCodeAt(0).toString(16).padStart(4, '0')}`
-        edited.overwrite(match.index, match.index + 1, escape)
-      }
-      return { code: edited.toString(), map: edited.generateMap({ hires: true }).toString() }
+    renderChunk: {
+      order: 'post',
+      handler(code) {
+        if (!/[^\0-\xff]/.test(code)) return null
+        const edited = new RolldownMagicString(code)
+        for (const match of code.matchAll(/[^\0-\xff]/g)) {
+          const escape = `\\u${match[0].charCodeAt(0).toString(16).padStart(4, '0')}`
+          edited.overwrite(match.index, match.index + 1, escape)
+        }
+        return { code: edited.toString(), map: edited.generateMap({ hires: true }).toString() }
+      },
     },
   }
+}
+
+/**
+ * The dependencies both builds carry instead of importing: p-timeout, ESM-only, which Jest on
+ * Node < 24.9 cannot require(), and which as a module of its own cost every process that loads
+ * the runtime (Vitest starts one per test file) about 1.8 ms to resolve and load, for 3 kB.
+ */
+const bundled = {
+  deps: { alwaysBundle: ['p-timeout'] },
+  modules: /[\\/]node_modules[\\/]p-timeout[\\/]/,
 }
 
 const config: UserConfig[] = defineConfig([
@@ -189,16 +205,14 @@ const config: UserConfig[] = defineConfig([
     // and leave imports of the old names behind.
     dts: false,
     sourcemap: true,
-    // Bundled, as in the CommonJS build: resolving the package and loading it as a module of
-    // its own cost every process that loads the runtime (Vitest starts one per test file)
-    // about 1.8 ms, for 3 kB of code.
-    deps: { alwaysBundle: ['p-timeout'] },
+    deps: bundled.deps,
     plugins: [latin1Code()],
+    minify: false,
     // TSDoc stays in the .d.ts files; the JavaScript ships without comments, which every
     // process (and Jest, every test file) would parse again.
     outputOptions: {
       comments: false,
-      codeSplitting: { groups: [sharedGroup(/[\\/]node_modules[\\/]p-timeout[\\/]/)] },
+      codeSplitting: { groups: [sharedGroup(bundled.modules)] },
     },
     clean: true,
   },
@@ -212,8 +226,6 @@ const config: UserConfig[] = defineConfig([
     clean: false,
   },
   {
-    // Jest on Node < 24.9 cannot require() ESM, and p-timeout is ESM-only:
-    // the CommonJS build carries its own copy.
     entry,
     format: 'cjs',
     platform: 'node',
@@ -221,8 +233,9 @@ const config: UserConfig[] = defineConfig([
     dts: true,
     sourcemap: true,
     clean: false,
-    deps: { alwaysBundle: ['p-timeout'] },
+    deps: bundled.deps,
     plugins: [latin1Code(), evaluatedChunks()],
+    minify: false,
     // Rolldown's own helpers in a chunk of their own: left in the shared chunk, every entry that
     // requires a `node:` module would load that whole chunk (under Jest, in every test file).
     // The groups apply to the JavaScript only, not to the build of the .d.cts files.
@@ -235,7 +248,7 @@ const config: UserConfig[] = defineConfig([
             codeSplitting: {
               groups: [
                 { name: 'rolldown-runtime', test: /rolldown[\\/]runtime/, priority: 1 },
-                sharedGroup(/[\\/]node_modules[\\/]p-timeout[\\/]/),
+                sharedGroup(bundled.modules),
               ],
             },
           },
@@ -249,6 +262,8 @@ const config: UserConfig[] = defineConfig([
     target: 'node20.19',
     dts: false,
     sourcemap: true,
+    plugins: [latin1Code()],
+    minify: false,
     outputOptions: { comments: false },
     clean: false,
   },

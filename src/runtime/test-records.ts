@@ -144,10 +144,8 @@ export class TestRecorder {
       writer.write({ runner: this.#runner, file: displayed(file), ...record })
       return undefined
     } catch (error) {
-      // The separator is a template, not a string: the build writes `›` as an escape (see
-      // tsdown.config.ts), which a string literal would lose when the bundle is printed again.
       return new Error(
-        `cleanroom: could not write the record of test "${record.test.join(` › `)}" to ${writer?.file ?? this.#dir}: ${String(error)}. Check that the records directory (CLEANROOM_REPORT, or the report option) is writable; if it is, this is a bug in cleanroom: please report it with this stack.`,
+        `cleanroom: could not write the record of test "${record.test.join(' › ')}" to ${writer?.file ?? this.#dir}: ${String(error)}. Check that the records directory (CLEANROOM_REPORT, or the report option) is writable; if it is, this is a bug in cleanroom: please report it with this stack.`,
         { cause: error },
       )
     }

@@ -236,7 +236,7 @@ describe(`Jest ${jestVersion()} with setupFilesAfterEnv: ['cleanroom/jest/setup'
   it('builds an adapter that requires nothing of Jest: only its own chunks and node built-ins', () => {
     for (const entry of ['jest.cjs', 'jest-setup.cjs']) {
       const source = readFileSync(`${packageRoot}/dist/${entry}`, 'utf8')
-      const required = [...source.matchAll(/require\("([^"]+)"\)/g)].map((m) => m[1] ?? '')
+      const required = [...source.matchAll(/require\((["'])([^"']+)\1\)/g)].map((m) => m[2] ?? '')
       expect(required.length).toBeGreaterThan(0)
       for (const id of required) expect(id).toMatch(/^(\.\/|node:)/)
     }
