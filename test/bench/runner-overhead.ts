@@ -223,6 +223,15 @@ function runOnce(runner: Runner, configuration: Configuration, dir: string): Run
   return { wall: elapsed, cpu }
 }
 
+/** The median over the rounds of a run's time (`what`) over the plain run's of the same round. */
+function pairedRatio(
+  rounds: readonly RunTimes[],
+  plainRounds: readonly RunTimes[],
+  what: keyof RunTimes,
+): number {
+  return median(rounds.map((round, at) => round[what] / (plainRounds[at] as RunTimes)[what]))
+}
+
 export interface OverheadRow {
   readonly runner: string
   readonly configuration: string
@@ -275,12 +284,10 @@ export function runRunnerOverhead(): { rows: OverheadRow[]; checks: TargetCheck[
           runner: runner.name,
           configuration: configuration.label,
           ms: wall,
-          ratio: median(rounds.map((round, at) => round.wall / (plainRounds[at] as RunTimes).wall)),
+          ratio: pairedRatio(rounds, plainRounds, 'wall'),
           ratioOfMedians: wall / plainTimes.wall,
           cpuMs: cpu,
-          cpuRatio: median(
-            rounds.map((round, at) => round.cpu / (plainRounds[at] as RunTimes).cpu),
-          ),
+          cpuRatio: pairedRatio(rounds, plainRounds, 'cpu'),
           targetRatio: configuration.targetRatio,
         })
       })
