@@ -163,10 +163,11 @@ export function sameGlobal(snapshot: GlobalSnapshot, index: number, name: string
 /**
  * Globals compared by their getter and setter, never read: Node's `crypto` is a getter that
  * loads the WebCrypto module when first read (about 2 ms, which under Vitest every test file
- * would pay) and stays a getter. Other accessors are read: some of Node's (`atob`, `btoa`)
- * turn into their value when first read, which must not count as a test's change.
+ * would pay) and stays a getter; so is `navigator` (Node 21 on), which loads its module. Other
+ * accessors are read: some of Node's (`atob`, `btoa`) turn into their value when first read,
+ * which must not count as a test's change.
  */
-const unreadGlobals: ReadonlySet<string> = new Set(['crypto'])
+const unreadGlobals: ReadonlySet<string> = new Set(['crypto', 'navigator'])
 
 /** The descriptor of global `name` if it is an accessor never read (see `unreadGlobals`). */
 function accessorOf(name: string): PropertyDescriptor | undefined {
