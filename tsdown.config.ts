@@ -163,9 +163,9 @@ function evaluatedChunks(): Plugin {
  * one per test file) and, under Jest, in every test file. Comments are gone by then
  * (`comments: false`), so what is escaped is in strings, templates and regular expressions,
  * where the escape means the same character; the source map follows the edit. A build that
- * uses it sets `minify: false`: Rolldown's default, `'dce-only'`, prints the bundle once more
- * after this hook and writes a string literal's characters as they are. A contract test
- * (test/contract/cjs-chunks.test.ts) fails on any built file that is not Latin-1.
+ * uses it sets `minify: false` ({@link latin1}): Rolldown's default, `'dce-only'`, prints the
+ * bundle once more after this hook and writes a string literal's characters as they are. A
+ * contract test (test/contract/cjs-chunks.test.ts) fails on any built file that is not Latin-1.
  */
 function latin1Code(): Plugin {
   return {
@@ -173,9 +173,10 @@ function latin1Code(): Plugin {
     renderChunk: {
       order: 'post',
       handler(code) {
-        if (!/[^\0-\xff]/.test(code)) return null
+        const wide = [...code.matchAll(/[^\0-\xff]/g)]
+        if (wide.length === 0) return null
         const edited = new RolldownMagicString(code)
-        for (const match of code.matchAll(/[^\0-\xff]/g)) {
+        for (const match of wide) {
           const escape = `\\u${match[0].charCodeAt(0).toString(16).padStart(4, '0')}`
           edited.overwrite(match.index, match.index + 1, escape)
         }
@@ -183,6 +184,11 @@ function latin1Code(): Plugin {
       },
     },
   }
+}
+
+/** What a JavaScript build sets to ship Latin-1 code: see {@link latin1Code}. */
+function latin1(...plugins: Plugin[]): Pick<UserConfig, 'plugins' | 'minify'> {
+  return { plugins: [latin1Code(), ...plugins], minify: false }
 }
 
 /**
@@ -206,8 +212,7 @@ const config: UserConfig[] = defineConfig([
     dts: false,
     sourcemap: true,
     deps: bundled.deps,
-    plugins: [latin1Code()],
-    minify: false,
+    ...latin1(),
     // TSDoc stays in the .d.ts files; the JavaScript ships without comments, which every
     // process (and Jest, every test file) would parse again.
     outputOptions: {
@@ -234,8 +239,7 @@ const config: UserConfig[] = defineConfig([
     sourcemap: true,
     clean: false,
     deps: bundled.deps,
-    plugins: [latin1Code(), evaluatedChunks()],
-    minify: false,
+    ...latin1(evaluatedChunks()),
     // Rolldown's own helpers in a chunk of their own: left in the shared chunk, every entry that
     // requires a `node:` module would load that whole chunk (under Jest, in every test file).
     // The groups apply to the JavaScript only, not to the build of the .d.cts files.
@@ -262,8 +266,7 @@ const config: UserConfig[] = defineConfig([
     target: 'node20.19',
     dts: false,
     sourcemap: true,
-    plugins: [latin1Code()],
-    minify: false,
+    ...latin1(),
     outputOptions: { comments: false },
     clean: false,
   },

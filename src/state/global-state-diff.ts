@@ -118,9 +118,10 @@ export function hiddenGlobals(): ReadonlyMap<string, unknown> {
   const hidden = new Map<string, unknown>()
   const g = globalThis as Record<string, unknown>
   for (const name of standardGlobals) {
-    if (!Object.hasOwn(g, name) || Object.prototype.propertyIsEnumerable.call(g, name)) continue
     const descriptor = Object.getOwnPropertyDescriptor(g, name)
-    if (descriptor !== undefined && 'value' in descriptor) hidden.set(name, descriptor.value)
+    if (descriptor !== undefined && !descriptor.enumerable && 'value' in descriptor) {
+      hidden.set(name, descriptor.value)
+    }
   }
   return hidden
 }

@@ -119,9 +119,9 @@ describe('the CommonJS chunks', () => {
   })
 })
 
-// Every JavaScript file of the library is Latin-1:
-// V8 keeps a module's source for the module's life, a byte a character only when every
-// character fits in one. latin1Code() in tsdown.config.ts escapes the others.
+// Every JavaScript file of the library is Latin-1: V8 keeps a module's source for the module's
+// life, a byte a character only when every character fits in one. latin1Code() in
+// tsdown.config.ts escapes the others.
 describe('the built JavaScript', () => {
   it('holds no character beyond Latin-1, so V8 keeps each source at a byte a character', () => {
     const files = readdirSync(dist).filter((name) => /\.(c|m)js$/.test(name))
