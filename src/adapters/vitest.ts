@@ -82,8 +82,9 @@ const hookMargin = 10_000
  * worker, so under Vitest the worker scope lasts one test file.
  *
  * Its hooks wrap the others (`aroundAll`, `aroundEach`), so a failing cleanup never makes
- * Vitest skip another hook, and their timeouts exceed cleanroom's budget, so cleanroom's
- * deadlines, not Vitest's `hookTimeout`, decide what happens to a slow cleanup.
+ * Vitest skip another hook; cleanroom's deadlines, not Vitest's `hookTimeout`, decide what
+ * happens to a slow cleanup (the per-test hook has no Vitest timeout, the file's one above
+ * twice the budget).
  *
  * @param options - deadlines and registry for the runtime's scopes
  * @throws {TypeError} when an option is unknown or invalid
@@ -169,7 +170,9 @@ export function installCleanroom(options?: CleanroomOptions): void {
       if (failure !== undefined && dropsErrors(task)) redirected.push(failure)
       else raise([failure])
     }
-  }, budget + hookMargin)
+    // No timeout of Vitest's (0): what the hook waits for is bounded by cleanroom's own
+    // deadlines, and a timeout costs Vitest two timers and their promises for every test.
+  }, 0)
 }
 
 /**

@@ -41,6 +41,8 @@ export interface GlobalSnapshot {
   readonly envSize: number
   /** The variables' names, in `process.env`'s order. */
   readonly envNames: readonly string[]
+  /** The names joined with NUL, which no name holds: one string to compare a listing with. */
+  readonly envKey: string
   /** The global names, enumerable ones (light) or all own string keys (full). */
   readonly globalNames: readonly string[]
   /**
@@ -78,13 +80,29 @@ export function envMatches(snapshot: GlobalSnapshot): boolean {
   // Reflect.ownKeys lists the names without asking, name by name, whether each is enumerable
   // (every variable is): half the cost of Object.keys, on Node's environment and Jest's alike.
   // A symbol or non-enumerable key, which no variable is, makes a mismatch the diff then clears.
-  if (env === undefined) return sameNames(Reflect.ownKeys(current), snapshot.envNames)
+  if (env === undefined) {
+    const names = Reflect.ownKeys(current)
+    if (names.length !== snapshot.envSize) return false
+    // One builtin call, where a clean test would otherwise compare name after name: the check
+    // runs a hundred times in a file, mostly in V8's interpreter (about 7 µs a test less).
+    if (joined(names) === snapshot.envKey) return true
+    return sameNames(names, snapshot.envNames)
+  }
   let count = 0
   for (const key in current) {
     if (current[key] !== env[key]) return false
     count++
   }
   return count === snapshot.envSize
+}
+
+/** The names joined with NUL; undefined if one is a symbol, which no variable is. */
+function joined(names: readonly (string | symbol)[]): string | undefined {
+  try {
+    return names.join('\0')
+  } catch {
+    return undefined
+  }
 }
 
 /** The same names, in the same order or (a variable deleted and set again) not. */
@@ -120,6 +138,7 @@ export function takeSnapshot(depth: SnapshotDepth): GlobalSnapshot {
     env,
     envSize: names.length,
     envNames: names,
+    envKey: names.join('\0'),
     globalNames,
     globalValues: full
       ? []

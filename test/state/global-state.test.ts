@@ -287,6 +287,30 @@ describe('the global-state guard', () => {
     ])
   })
 
+  it("in 'warn', sees a variable swapped for another, and not one deleted and set again", async () => {
+    const runtime = await start('warn')
+    process.env.CLEANROOM_TEST_SWAP_A = '1'
+    undo.push(() => {
+      delete process.env.CLEANROOM_TEST_SWAP_A
+      delete process.env.CLEANROOM_TEST_SWAP_B
+    })
+    const printed = await warnings(async () => {
+      // The same names, in another order (the variable set again comes last).
+      runtime.beginTest('sets one again', 'suite')
+      delete process.env.CLEANROOM_TEST_SWAP_A
+      process.env.CLEANROOM_TEST_SWAP_A = '1'
+      expect(await runtime.endTest()).toBeUndefined()
+      // As many names as before, one of them another.
+      runtime.beginTest('swaps one', 'suite')
+      delete process.env.CLEANROOM_TEST_SWAP_A
+      process.env.CLEANROOM_TEST_SWAP_B = '1'
+      expect(await runtime.endTest()).toBeUndefined()
+    })
+    expect(printed.map((line) => line.split('\n')[0])).toEqual([
+      'cleanroom: test "swaps one" changed global state: set process.env.CLEANROOM_TEST_SWAP_B; deleted process.env.CLEANROOM_TEST_SWAP_A',
+    ])
+  })
+
   it('skips what ignore rules name: strings, prefixes, RegExps and predicates', async () => {
     const runtime = await start({
       mode: 'fail',
