@@ -311,6 +311,28 @@ describe('the global-state guard', () => {
     ])
   })
 
+  it("in 'warn', compares a global's value as Object.is does: -0 is not 0, NaN is unchanged", async () => {
+    const g = globalThis as Record<string, unknown>
+    g.cleanroomTestZero = 0
+    undo.push(() => {
+      delete g.cleanroomTestZero
+      delete g.cleanroomTestNaN
+    })
+    const runtime = await start('warn')
+    const printed = await warnings(async () => {
+      runtime.beginTest('writes -0', 'suite')
+      g.cleanroomTestZero = -0
+      expect(await runtime.endTest()).toBeUndefined()
+      // A global that is not itself (===), left as it was, in a block of its own.
+      g.cleanroomTestNaN = Number.NaN
+      runtime.beginTest('leaves NaN', 'another suite')
+      expect(await runtime.endTest()).toBeUndefined()
+    })
+    expect(printed.map((line) => line.split('\n')[0])).toEqual([
+      'cleanroom: test "writes -0" changed global state: replaced globalThis.cleanroomTestZero',
+    ])
+  })
+
   it('skips what ignore rules name: strings, prefixes, RegExps and predicates', async () => {
     const runtime = await start({
       mode: 'fail',
