@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { countInPairs, valgrindMissing } from './cachegrind.ts'
 import { formatTable } from './format-table.ts'
 import { isMain } from './is-main.ts'
 import { baseEnv, createProject, runners } from './runner-overhead.ts'
@@ -82,10 +83,7 @@ export async function runJestInstructions(): Promise<void> {
   console.log(
     '\n## Jest, instructions: the 2,000-test suite in band under cachegrind, plain vs cleanroom\n',
   )
-  if (spawnSync('valgrind', ['--version']).status !== 0) {
-    console.log('skipped: valgrind is not installed (Debian: apt-get install -y valgrind)')
-    return
-  }
+  if (valgrindMissing()) return
   if (jest === undefined) throw new Error('runner-overhead.ts has no Jest runner')
   const started = performance.now()
   const dirs = { plain: createProject(jest, false), installed: createProject(jest, true) }
@@ -93,12 +91,7 @@ export async function runJestInstructions(): Promise<void> {
     configuration.withCleanroom ? dirs.installed : dirs.plain
   try {
     for (const configuration of configurations) warmUp(dirOf(configuration), configuration.env)
-    // Two at a time: the count does not depend on what else runs.
-    const counts: number[] = []
-    for (let index = 0; index < configurations.length; index += 2) {
-      const pair = configurations.slice(index, index + 2)
-      counts.push(...(await Promise.all(pair.map((each) => count(dirOf(each), each.env)))))
-    }
+    const counts = await countInPairs(configurations, (each) => count(dirOf(each), each.env))
     const plainCount = counts[0] ?? Number.NaN
     console.log(
       formatTable(

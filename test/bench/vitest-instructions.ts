@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { countInPairs, valgrindMissing } from './cachegrind.ts'
 import { formatTable } from './format-table.ts'
 import { isMain } from './is-main.ts'
 import { baseEnv, createProject, runners } from './runner-overhead.ts'
@@ -152,10 +153,7 @@ export async function runVitestInstructions(): Promise<void> {
   console.log(
     `\n## Vitest, instructions: ${String(files)} files of the 2,000-test suite under cachegrind, per process\n`,
   )
-  if (spawnSync('valgrind', ['--version']).status !== 0) {
-    console.log('skipped: valgrind is not installed (Debian: apt-get install -y valgrind)')
-    return
-  }
+  if (valgrindMissing()) return
   if (vitest === undefined) throw new Error('runner-overhead.ts has no Vitest runner')
   const started = performance.now()
   const dirs = { plain: createProject(vitest, false), installed: createProject(vitest, true) }
@@ -168,12 +166,7 @@ export async function runVitestInstructions(): Promise<void> {
     configuration.withCleanroom ? dirs.installed : dirs.plain
   try {
     for (const configuration of configurations) warmUp(dirOf(configuration), configuration)
-    // Two at a time: the count does not depend on what else runs.
-    const counts: Count[] = []
-    for (let index = 0; index < configurations.length; index += 2) {
-      const pair = configurations.slice(index, index + 2)
-      counts.push(...(await Promise.all(pair.map((each) => count(dirOf(each), each)))))
-    }
+    const counts = await countInPairs(configurations, (each) => count(dirOf(each), each))
     const plainWorker = mean((counts[0] as Count).workers)
     console.log(
       formatTable(
