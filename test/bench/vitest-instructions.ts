@@ -22,7 +22,8 @@ import { baseEnv, createProject, runners } from './runner-overhead.ts'
  * collector starts marking (on this suite's small files, a worker ends near the heap size at
  * which V8 starts its first major collection, and about half of the plain workers run one, for
  * some 50 M instructions), so a configuration's figure is the mean over its workers, with their
- * standard deviation. Kernel time is not counted. Skipped, said so, without `valgrind` on the PATH. About 10 minutes on 2 cores.
+ * standard deviation. Kernel time is not counted. Skipped, said so, without `valgrind` on
+ * the PATH. About 5 minutes on 2 cores.
  */
 
 const packageRoot = fileURLToPath(new URL('../../', import.meta.url))
