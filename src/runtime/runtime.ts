@@ -81,6 +81,8 @@ export class Runtime {
     this.#memory = settings.memory === undefined ? undefined : new MemoryCheck(settings.memory)
     this.#recorder =
       settings.report === undefined ? undefined : new TestRecorder(settings.report, runner)
+    // A record says what its test changed: the environment's names too, whatever that costs.
+    if (this.#recorder !== undefined) this.#globals?.compareEnvPerTest()
   }
 
   /**

@@ -30,26 +30,39 @@ export function diffEnvValues(env: Environment): GlobalStateChange[] {
   return changes
 }
 
+/**
+ * The variables set and deleted since `process.env` held `names`, and, given the `values` it
+ * held then, those changed.
+ */
+export function diffEnv(
+  names: readonly string[],
+  values: Environment | undefined,
+): GlobalStateChange[] {
+  const changes: GlobalStateChange[] = []
+  const env = process.env
+  const before = new Set(names)
+  for (const key of Object.keys(env)) {
+    if (!before.has(key)) {
+      changes.push(change('env', `process.env.${key}`, `set process.env.${key}`))
+    } else if (values !== undefined && env[key] !== values[key]) {
+      changes.push(change('env', `process.env.${key}`, `changed process.env.${key}`))
+    }
+  }
+  for (const key of names) {
+    if (!(key in env)) {
+      changes.push(change('env', `process.env.${key}`, `deleted process.env.${key}`))
+    }
+  }
+  return changes
+}
+
 /** Each change from `snapshot` to now, in the wording the report uses. */
 export function diffSnapshot(
   snapshot: GlobalSnapshot,
   hidden: ReadonlyMap<string, unknown>,
 ): GlobalStateChange[] {
   const changes: GlobalStateChange[] = []
-  const env = process.env
-  const before = new Set(snapshot.envNames)
-  for (const key of Object.keys(env)) {
-    if (!before.has(key)) {
-      changes.push(change('env', `process.env.${key}`, `set process.env.${key}`))
-    } else if (snapshot.env !== undefined && env[key] !== snapshot.env[key]) {
-      changes.push(change('env', `process.env.${key}`, `changed process.env.${key}`))
-    }
-  }
-  for (const key of snapshot.envNames) {
-    if (!(key in env)) {
-      changes.push(change('env', `process.env.${key}`, `deleted process.env.${key}`))
-    }
-  }
+  if (snapshot.envNames !== undefined) changes.push(...diffEnv(snapshot.envNames, snapshot.env))
   changes.push(...diffGlobals(snapshot, hidden))
   const cwd = process.cwd()
   if (cwd !== snapshot.cwd) {

@@ -6,7 +6,13 @@ import {
 } from './global-state-options.ts'
 import { EnvWatch } from './env-watch.ts'
 import { restoreSnapshot } from './global-state-restore.ts'
-import { diffEnvValues, diffGlobals, diffSnapshot, hiddenGlobals } from './global-state-diff.ts'
+import {
+  diffEnv,
+  diffEnvValues,
+  diffGlobals,
+  diffSnapshot,
+  hiddenGlobals,
+} from './global-state-diff.ts'
 import {
   copyEnv,
   envMatches,
@@ -24,8 +30,10 @@ import {
  * (after the runner's own per-test work), a comparison as it ends.
  *
  * The comparison is what a clean test costs, so the default mode (`warn`) keeps a light
- * snapshot: `process.env`'s names (its values are read through C++, about 0.4 µs each, so they
- * are compared once per file), the enumerable globals and their values, listener counts; and
+ * snapshot: the enumerable globals and their values, listener counts, and `process.env`'s
+ * names only where writes to it are watched (Jest's); Node's own is compared once per file,
+ * names and values (listing it copies the whole environment out of the process, reading a
+ * value goes through C++: more than the rest of a test's check together); and
  * the snapshot a clean test ended with is the next test's when both are in the same group (the
  * same describe block: the runners run no `beforeAll` or `afterAll` hook of the user's between
  * two tests of one block), as it is, nothing read again. Only when something differs is the
@@ -39,7 +47,11 @@ export class GlobalStateGuard {
   #snapshot: GlobalSnapshot | undefined
   /** The light snapshot the last test ended with unchanged, and that test's group. */
   #previous: { snapshot: GlobalSnapshot; group: unknown } | undefined
-  /** In the light modes, `process.env`'s values as the file began: changed values are its. */
+  /**
+   * In the light modes, `process.env` as the file began: changed values are its, and, when
+   * a test's check leaves `process.env` out (see {@link GlobalStateGuard.#envPerTest}), the
+   * variables set and deleted too.
+   */
   #fileEnv: Record<string, string | undefined> | undefined
   /** What the runner restores by itself, over the whole file. */
   #fileRunnerRestores = new Set<string>()
@@ -84,6 +96,27 @@ export class GlobalStateGuard {
   }
 
   /**
+   * Whether a test's check compares `process.env`'s names: in `restore` and `fail` (which
+   * compare its values too), where writes to it are watched, which spares a clean test the
+   * listing, and when asked ({@link GlobalStateGuard.compareEnvPerTest}). Otherwise (`warn`
+   * under Node's own `process.env`: Vitest, Mocha, node:test) they are compared once per file,
+   * with the values.
+   */
+  get #envPerTest(): boolean {
+    return this.#depth === 'full' || this.#envWatch !== undefined || this.#envEveryTest
+  }
+
+  #envEveryTest = false
+
+  /**
+   * Has each test's check compare `process.env`'s names in `warn` mode too, whatever it costs:
+   * for per-test records, which say what each test changed.
+   */
+  compareEnvPerTest(): void {
+    this.#envEveryTest = true
+  }
+
+  /**
    * Begins a file: its baseline (in the light modes, `process.env`'s values, since a test's
    * check compares the names only, and the globals when they are compared per file) is taken
    * when its first test begins.
@@ -116,7 +149,12 @@ export class GlobalStateGuard {
     const env = this.#fileEnv
     this.#file = undefined
     this.#fileEnv = undefined
-    const changes = env === undefined ? [] : diffEnvValues(env)
+    const changes =
+      env === undefined
+        ? []
+        : this.#envPerTest
+          ? diffEnvValues(env)
+          : diffEnv(Object.keys(env), env)
     if (file !== undefined && !globalsMatch(file)) {
       // The timer functions (fake timers) were checked with each test.
       changes.push(
@@ -159,7 +197,7 @@ export class GlobalStateGuard {
       previous.group === group &&
       (watch === undefined || watch.unchanged)
         ? previous.snapshot
-        : takeSnapshot(this.#depth)
+        : takeSnapshot(this.#depth, this.#envPerTest)
     watch?.reset()
     this.#group = group
   }
@@ -262,6 +300,11 @@ function message(
       : problems.length === 0
         ? 'cleanroom put it back, so the next test starts as this one did.'
         : `cleanroom put back what it could; ${problems.join('; ')}.`
-  const hint = mode === 'fail' ? ' Put it back in the test, or an afterEach hook.' : ''
+  const hint =
+    mode === 'fail'
+      ? ' Put it back in the test, or an afterEach hook.'
+      : mode === 'warn' && owner.startsWith('file ') && changes.some(({ kind }) => kind === 'env')
+        ? " In 'warn' mode process.env is compared once per file; 'restore' and 'fail' compare it after each test, and name the test."
+        : ''
   return `${owner} changed global state: ${what}\n${after}${hint}`
 }

@@ -53,7 +53,7 @@ interface Kind {
   readonly change: () => void
   readonly reported: string
   readonly isBack: () => boolean
-  /** Found in warn mode by the file's check, not the test's (a changed value of a variable). */
+  /** Found in warn mode by the file's check, not the test's (`process.env`, Node's own). */
   readonly fileInWarn?: true
 }
 
@@ -75,6 +75,7 @@ const kinds: readonly Kind[] = [
     },
     reported: 'set process.env.CLEANROOM_TEST_API_URL',
     isBack: () => !('CLEANROOM_TEST_API_URL' in process.env),
+    fileInWarn: true,
   },
   {
     name: 'a changed env var',
@@ -94,6 +95,7 @@ const kinds: readonly Kind[] = [
     },
     reported: 'deleted process.env.HOME',
     isBack: () => process.env.HOME === savedEnv,
+    fileInWarn: true,
   },
   {
     name: 'an added global',
@@ -196,9 +198,14 @@ describe('the global-state guard', () => {
       })
       const owner =
         kind.fileInWarn === true ? 'file test/state/global-state.test.ts' : 'test "changes it"'
+      const perFile =
+        kind.fileInWarn === true
+          ? " In 'warn' mode process.env is compared once per file; 'restore' and 'fail' compare it after each test, and name the test."
+          : ''
       expect(printed).toEqual([
         `cleanroom: ${owner} changed global state: ${kind.reported}\n` +
-          "It was left so. Put it back in the test (or an afterEach hook), or set globals: 'restore' to have cleanroom put it back, or 'fail' to fail such a test.",
+          "It was left so. Put it back in the test (or an afterEach hook), or set globals: 'restore' to have cleanroom put it back, or 'fail' to fail such a test." +
+          perFile,
       ])
       expect(kind.isBack()).toBe(false)
     })
@@ -271,24 +278,30 @@ describe('the global-state guard', () => {
       runtime.beginTest('first', 'suite a')
       expect(await runtime.endTest()).toBeUndefined()
       // A beforeAll hook of the next describe block.
-      process.env.CLEANROOM_TEST_SUITE = 'b'
-      undo.push(() => delete process.env.CLEANROOM_TEST_SUITE)
+      g.cleanroomTestSuite = 'b'
+      undo.push(() => delete g.cleanroomTestSuite)
       runtime.beginTest('second', 'suite b')
       expect(await runtime.endTest()).toBeUndefined()
       runtime.beginTest('third', 'suite b')
-      process.env.CLEANROOM_TEST_THIRD = 'c'
-      undo.push(() => delete process.env.CLEANROOM_TEST_THIRD)
+      g.cleanroomTestThird = 'c'
+      undo.push(() => delete g.cleanroomTestThird)
       expect(await runtime.endTest()).toBeUndefined()
     })
     expect(printed).toEqual([
       expect.stringContaining(
-        'test "third" changed global state: set process.env.CLEANROOM_TEST_THIRD',
+        'test "third" changed global state: added globalThis.cleanroomTestThird',
       ),
     ])
   })
 
-  it("in 'warn', sees a variable swapped for another, and not one deleted and set again", async () => {
+  it("in 'warn' with process.env watched, sees a variable swapped for another, and not one deleted and set again", async () => {
+    const original = process.env
+    undo.push(() => {
+      process.env = original
+    })
     const runtime = await start('warn')
+    runtime.watchEnv()
+    expect(process.env).not.toBe(original)
     process.env.CLEANROOM_TEST_SWAP_A = '1'
     undo.push(() => {
       delete process.env.CLEANROOM_TEST_SWAP_A
@@ -409,6 +422,47 @@ describe('the global-state guard', () => {
     expect(printed.map((line) => line.split('\n')[0])).toEqual([
       'cleanroom: test "leaves fake timers" changed global state: left fake timers installed (setTimeout is a fake from @sinonjs/fake-timers)',
       'cleanroom: file users.test.js changed global state: added globalThis.cleanroomPerFile',
+    ])
+  })
+
+  it("in 'warn' under a process.env that is not watched, lists it only as the file begins and ends, and charges what was left to the file", async () => {
+    const original = process.env
+    let listings = 0
+    // Counts the listings of the variables, as Node's own process.env would be listed.
+    process.env = new Proxy(original, {
+      ownKeys(target) {
+        listings++
+        return Reflect.ownKeys(target)
+      },
+    })
+    undo.push(() => {
+      process.env = original
+      delete original.CLEANROOM_TEST_FLEETING
+      delete original.CLEANROOM_TEST_LEFT
+    })
+    const runtime = await start('warn')
+    const printed = await warnings(async () => {
+      runtime.beginTest('first')
+      const atStart = listings
+      expect(await runtime.endTest()).toBeUndefined()
+      runtime.beginTest('sets one')
+      process.env.CLEANROOM_TEST_FLEETING = '1'
+      expect(await runtime.endTest()).toBeUndefined()
+      runtime.beginTest('deletes it')
+      delete process.env.CLEANROOM_TEST_FLEETING
+      expect(await runtime.endTest()).toBeUndefined()
+      runtime.beginTest('leaves one')
+      process.env.CLEANROOM_TEST_LEFT = '1'
+      expect(await runtime.endTest()).toBeUndefined()
+      runtime.beginTest('clean')
+      expect(await runtime.endTest()).toBeUndefined()
+      // The tests' checks listed nothing: the file's baseline, as the first test began, did.
+      expect(atStart).toBeGreaterThan(0)
+      expect(listings).toBe(atStart)
+      expect(await runtime.endFile()).toBeUndefined()
+    })
+    expect(printed).toEqual([
+      "cleanroom: file test/state/global-state.test.ts changed global state: set process.env.CLEANROOM_TEST_LEFT\nIt was left so. Put it back in the test (or an afterEach hook), or set globals: 'restore' to have cleanroom put it back, or 'fail' to fail such a test. In 'warn' mode process.env is compared once per file; 'restore' and 'fail' compare it after each test, and name the test.",
     ])
   })
 
