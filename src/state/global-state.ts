@@ -32,8 +32,8 @@ import {
  * The comparison is what a clean test costs, so the default mode (`warn`) keeps a light
  * snapshot: the enumerable globals and their values, listener counts, and `process.env`'s
  * names only where writes to it are watched (Jest's); Node's own is compared once per file,
- * names and values (listing it copies the whole environment out of the process, reading a
- * value goes through C++: more than the rest of a test's check together); and
+ * names and values (listing it copies the whole environment out of the process, about a third
+ * of what a clean test cost, and reading a value goes through C++); and
  * the snapshot a clean test ended with is the next test's when both are in the same group (the
  * same describe block: the runners run no `beforeAll` or `afterAll` hook of the user's between
  * two tests of one block), as it is, nothing read again. Only when something differs is the
