@@ -139,11 +139,13 @@ export function installCleanroom(options?: CleanroomOptions): void {
   // afterAll hook between them: the suite is their group.
   const baselineInBeforeEach = vitestRestores && runtime.guardsGlobals
   if (baselineInBeforeEach) {
+    // No timeout of Vitest's (0): it would wrap the hook in a promise and a timer for every
+    // test, and the hook is synchronous.
     beforeEach(({ task }) => {
       if (task.concurrent !== true) runtime.beginGlobals(task.suite ?? task.file)
-    })
+    }, 0)
   }
-  aroundEach(async (runTest, { task }) => {
+  const aroundTest = async (runTest: () => Promise<void>, task: RunnerTestCase): Promise<void> => {
     // A concurrent test gets its scope now, found through the async context by what it runs;
     // a sequential one through the runtime's current test, which spares the whole run the
     // cost of the async hooks such a context turns on under Node 20.
@@ -170,9 +172,12 @@ export function installCleanroom(options?: CleanroomOptions): void {
       if (failure !== undefined && dropsErrors(task)) redirected.push(failure)
       else raise([failure])
     }
-    // No timeout of Vitest's (0): what the hook waits for is bounded by cleanroom's own
-    // deadlines, and a timeout costs Vitest two timers and their promises for every test.
-  }, 0)
+  }
+  // The hook itself is one line: in a file with `test.extend` fixtures, Vitest reads the
+  // source of an aroundEach callback for every test, to find the fixtures it uses. No timeout
+  // of Vitest's (0): what the hook waits for is bounded by cleanroom's own deadlines, and a
+  // timeout costs Vitest two timers and their promises for every test.
+  aroundEach((runTest, { task }) => aroundTest(runTest, task), 0)
 }
 
 /**
