@@ -103,8 +103,16 @@ export class GlobalStateGuard {
    * with the values.
    */
   get #envPerTest(): boolean {
-    return this.#depth === 'full' || this.#envWatch !== undefined || this.#envEveryTest
+    return (
+      this.#depth === 'full' || this.#envWatch !== undefined || this.#envEveryTest || !this.#inFile
+    )
   }
+
+  /**
+   * Whether a file has begun and not ended: without one (the hooks binder given no
+   * `beforeAll`), no file's check would see the environment, so each test's does.
+   */
+  #inFile = false
 
   #envEveryTest = false
 
@@ -122,6 +130,7 @@ export class GlobalStateGuard {
    * when its first test begins.
    */
   beginFile(): void {
+    this.#inFile = true
     this.#fileRunnerRestores.clear()
     this.#previous = undefined
     this.#fileEnv = undefined
@@ -145,16 +154,15 @@ export class GlobalStateGuard {
    */
   endFile(name: string): Error | undefined {
     this.#fileBaselinePending = false
+    // Whether this file's tests compared the names themselves, read before the file ends.
+    const envPerTest = this.#envPerTest
+    this.#inFile = false
     const file = this.#file
     const env = this.#fileEnv
     this.#file = undefined
     this.#fileEnv = undefined
     const changes =
-      env === undefined
-        ? []
-        : this.#envPerTest
-          ? diffEnvValues(env)
-          : diffEnv(Object.keys(env), env)
+      env === undefined ? [] : envPerTest ? diffEnvValues(env) : diffEnv(Object.keys(env), env)
     if (file !== undefined && !globalsMatch(file)) {
       // The timer functions (fake timers) were checked with each test.
       changes.push(

@@ -466,6 +466,22 @@ describe('the global-state guard', () => {
     ])
   })
 
+  it("in 'warn' with no file begun (the hooks binder given no beforeAll), compares process.env's names after each test", async () => {
+    const runtime = new Runtime(resolveSettings({ leaks: 'off', globals: 'warn' }, {}))
+    running.push(runtime)
+    undo.push(() => delete process.env.CLEANROOM_TEST_NO_FILE)
+    const printed = await warnings(async () => {
+      runtime.beginTest('clean')
+      expect(await runtime.endTest()).toBeUndefined()
+      runtime.beginTest('sets one')
+      process.env.CLEANROOM_TEST_NO_FILE = '1'
+      expect(await runtime.endTest()).toBeUndefined()
+    })
+    expect(printed.map((line) => line.split('\n')[0])).toEqual([
+      'cleanroom: test "sets one" changed global state: set process.env.CLEANROOM_TEST_NO_FILE',
+    ])
+  })
+
   it('with process.env watched (as under Jest), reports what a test wrote, passes what wrote nothing or put it back, and blames no test for a write between tests', async () => {
     const original = process.env
     undo.push(() => {
