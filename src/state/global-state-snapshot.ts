@@ -38,7 +38,6 @@ export interface GlobalSnapshot {
    * 0.4 µs a value, so a light snapshot keeps only the names.
    */
   readonly env: Environment | undefined
-  readonly envSize: number
   /**
    * The variables' names, in `process.env`'s order; undefined when the snapshot leaves
    * `process.env` out (light, its names compared once per file: see {@link takeSnapshot}).
@@ -90,7 +89,7 @@ export function envMatches(snapshot: GlobalSnapshot): boolean {
   // A symbol or non-enumerable key, which no variable is, makes a mismatch the diff then clears.
   if (env === undefined) {
     const names = Reflect.ownKeys(current)
-    if (names.length !== snapshot.envSize) return false
+    if (names.length !== before.length) return false
     // One builtin call, where a clean test would otherwise compare name after name: the check
     // runs a hundred times in a file, mostly in V8's interpreter.
     if (joined(names) === snapshot.envKey) return true
@@ -101,7 +100,7 @@ export function envMatches(snapshot: GlobalSnapshot): boolean {
     if (current[key] !== env[key]) return false
     count++
   }
-  return count === snapshot.envSize
+  return count === before.length
 }
 
 /** The names joined with NUL; undefined if one is a symbol, which no variable is. */
@@ -127,8 +126,9 @@ function sameNames(now: readonly (string | symbol)[], before: readonly string[])
  * Takes a snapshot of the global state, as deep as `depth`. A light one (`'light'`,
  * `'timers'`) leaves `process.env` out unless `envNames` is true: listing Node's environment
  * copies every variable out of it (measured, run cold with 35 variables: about a third of all
- * cleanroom did for a clean test, and more with a larger environment), so in `warn` mode its names are compared once per file, with
- * its values, except where writes to it are seen as they are made (`EnvWatch`, Jest's).
+ * cleanroom did for a clean test, and more with a larger environment), so in `warn` mode its
+ * names are compared once per file, with its values, except where writes to it are seen as
+ * they are made (`EnvWatch`, Jest's).
  */
 export function takeSnapshot(depth: SnapshotDepth, envNames = true): GlobalSnapshot {
   const events = process.eventNames()
@@ -150,7 +150,6 @@ export function takeSnapshot(depth: SnapshotDepth, envNames = true): GlobalSnaps
   return {
     depth,
     env,
-    envSize: names?.length ?? 0,
     envNames: names,
     // Only a light snapshot compares names alone.
     envKey: full || names === undefined ? '' : names.join('\0'),
