@@ -13,6 +13,7 @@ import type { TestOutcome } from '../reporters/records.ts'
 import { processSingleton } from '../core/process-singleton.ts'
 import { scopeContext } from '../core/scope-context.ts'
 import { defaults } from '../core/scope-options.ts'
+import type { Scope } from '../core/scope-types.ts'
 import type { CleanroomOptions } from '../runtime/options.ts'
 import { installRuntime } from '../runtime/install.ts'
 import { scopesOf } from '../runtime/scope-tree.ts'
@@ -30,16 +31,27 @@ interface VitestRestoring {
   restoreMocks?: boolean
 }
 
+/** The parts of Vitest's worker config the adapter reads. */
+interface VitestConfig extends VitestRestoring {
+  /** The path of a custom test runner, when the config names one. */
+  runner?: string
+  /** `'test'` or `'benchmark'`. */
+  mode?: string
+}
+
+/** Vitest's worker config, from its worker state; empty outside a Vitest worker. */
+function vitestConfig(): VitestConfig {
+  const worker = (globalThis as { __vitest_worker__?: { config?: VitestConfig } }).__vitest_worker__
+  return worker?.config ?? {}
+}
+
 /**
  * What Vitest restores by itself before each test (its config, read from its worker state):
  * stubs from `vi.stubEnv()`/`vi.stubGlobal()` and spies, which the global-state guard must
  * then not report. `vi`'s stub functions are wrapped once per worker to learn the names.
  * Returns whether Vitest restores anything of the global state before each test.
  */
-function tellWhatVitestRestores(runtime: Runtime): boolean {
-  const worker = (globalThis as { __vitest_worker__?: { config?: VitestRestoring } })
-    .__vitest_worker__
-  const config = worker?.config ?? {}
+function tellWhatVitestRestores(runtime: Runtime, config: VitestRestoring): boolean {
   runtime.runnerRestoresMocks = config.restoreMocks === true
   const stubs = vi as unknown as Record<'stubEnv' | 'stubGlobal', (...args: unknown[]) => unknown>
   const wrap = (method: 'stubEnv' | 'stubGlobal', prefix: string): void => {
@@ -71,20 +83,104 @@ const registered = processSingleton('vitestFiles', () => new WeakSet<object>())
  */
 const hookMargin = 10_000
 
+/** What Vitest's runner passes its per-try hooks besides the test. */
+type TryOptions = unknown
+
+/**
+ * The two hooks of Vitest's runner interface cleanroom takes each test from: `onBeforeTryTask`,
+ * called as each try of a test begins (after Vitest's own restoring of stubs and mocks, in
+ * `TestRunner`'s, before the `beforeEach` hooks), and `onAfterRetryTask`, called as each try
+ * ends (after the test, its `afterEach` hooks, the cleanups `beforeEach` returned, its
+ * `test.extend` fixtures and its `onTestFinished` callbacks). What it throws fails that try.
+ */
+interface TryHooks {
+  onBeforeTryTask?: (this: unknown, test: RunnerTestCase, options: TryOptions) => unknown
+  onAfterRetryTask?: (this: unknown, test: RunnerTestCase, options: TryOptions) => unknown
+  [hookedMark]?: true
+}
+
+/** Marks Vitest's `TestRunner` class once its per-try hooks are wrapped. */
+const hookedMark = Symbol.for('cleanroom.vitestRunner')
+
+/** What the runner's hooks do for the tests of a file that installed cleanroom. */
+interface FileTests {
+  /** The test's try begins. */
+  begin(test: RunnerTestCase): void
+  /** The test's try ends: what cleanroom found is thrown (or returned, as a promise's). */
+  end(test: RunnerTestCase): Promise<void> | undefined
+}
+
+/** The files whose tests cleanroom begins and ends through Vitest's runner hooks. */
+const runnerFiles = processSingleton('vitestRunnerFiles', () => new WeakMap<object, FileTests>())
+
+/**
+ * Whether the tests of this worker run on Vitest's own `TestRunner` class, whose per-try hooks
+ * cleanroom can wrap: Vitest runs tests with it unless the config names a custom `runner` (or
+ * runs benchmarks). A custom runner may override the hooks without calling Vitest's, so
+ * cleanroom registers an `aroundEach` hook then.
+ */
+function runsOnVitestsRunner(config: VitestConfig): boolean {
+  const hooks = TestRunner.prototype as TryHooks
+  return (
+    config.runner === undefined &&
+    (config.mode === undefined || config.mode === 'test') &&
+    typeof hooks.onBeforeTryTask === 'function'
+  )
+}
+
+/**
+ * Wraps the per-try hooks of Vitest's `TestRunner` class, once per process, so that each test
+ * of a file in `runnerFiles` begins and ends in cleanroom. Vitest calls a runner's hooks for
+ * every test whether or not they do anything, where an `aroundEach` hook costs every test
+ * Vitest's own machinery for such hooks (promises, races and two concurrency slots, about
+ * 200,000 instructions a test): more than cleanroom's own work on a clean test.
+ */
+function hookVitestsRunner(): void {
+  const hooks = TestRunner.prototype as TryHooks
+  if (hooks[hookedMark] === true) return
+  const beforeTry = hooks.onBeforeTryTask
+  const afterRetry = hooks.onAfterRetryTask
+  hooks.onBeforeTryTask = function (test, options) {
+    const restoring = beforeTry?.call(this, test, options)
+    const tests = runnerFiles.get(test.file)
+    if (tests === undefined) return restoring
+    if (isThenable(restoring)) {
+      return restoring.then(() => {
+        tests.begin(test)
+      })
+    }
+    tests.begin(test)
+    return restoring
+  }
+  hooks.onAfterRetryTask = function (test, options) {
+    const ending = runnerFiles.get(test.file)?.end(test)
+    if (afterRetry === undefined) return ending
+    if (ending === undefined) return afterRetry.call(this, test, options)
+    return ending.finally(() => afterRetry.call(this, test, options))
+  }
+  Object.defineProperty(hooks, hookedMark, { value: true })
+}
+
+/** Whether a hook's result is a promise (or any thenable) to wait for. */
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return typeof (value as PromiseLike<unknown> | undefined)?.then === 'function'
+}
+
 /**
  * Installs cleanroom in Vitest, for the test file being collected: call it from a setup file
  * (`setupFiles`), which Vitest runs before each test file. Each test gets a scope, its own
- * even under `test.concurrent`, disposed once the test, its `afterEach` hooks and its Vitest
- * fixtures are done; a cleanup that fails or times out fails that test, each failure listed
- * as its own error after any error of the test itself. The file scope (what `beforeAll` and
- * module-level code track) and the worker scope (worker fixtures) are disposed when the
- * file's suite ends, and a failure there fails the file. Vitest has no hook at the end of a
- * worker, so under Vitest the worker scope lasts one test file.
+ * even under `test.concurrent`, disposed once the test, its `afterEach` hooks, its
+ * `onTestFinished` callbacks and its Vitest fixtures are done; a cleanup that fails or times out
+ * fails that test, each failure listed as its own error after any error of the test itself.
+ * The file scope (what `beforeAll` and module-level code track) and the worker scope (worker
+ * fixtures) are disposed when the file's suite ends, and a failure there fails the file. Vitest
+ * has no hook at the end of a worker, so under Vitest the worker scope lasts one test file.
  *
- * Its hooks wrap the others (`aroundAll`, `aroundEach`), so a failing cleanup never makes
- * Vitest skip another hook; cleanroom's deadlines, not Vitest's `hookTimeout`, decide what
- * happens to a slow cleanup (the per-test hook has no Vitest timeout, the file's one above
- * twice the budget).
+ * Each test is begun and ended through the hooks of Vitest's runner (`onBeforeTryTask`,
+ * `onAfterRetryTask`), which cost a test next to nothing, and the file through an `aroundAll`
+ * hook that wraps the file's others; with a custom `runner` in the config, through an
+ * `aroundEach` hook instead. Either way a failing cleanup never makes Vitest skip another hook,
+ * and cleanroom's deadlines, not Vitest's `hookTimeout`, decide what happens to a slow cleanup.
  *
  * @param options - deadlines and registry for the runtime's scopes
  * @throws {TypeError} when an option is unknown or invalid
@@ -105,23 +201,39 @@ export function installCleanroom(options?: CleanroomOptions): void {
   // one's own, say) must not wrap its tests twice.
   if (registered.has(file)) return
   registered.add(file)
-  const vitestRestores = tellWhatVitestRestores(runtime)
+  const config = vitestConfig()
+  const vitestRestores = tellWhatVitestRestores(runtime, config)
+  const viaRunner = runsOnVitestsRunner(config)
   // Opened now, while the file is collected, so that what its module-level code tracks
   // belongs to the file. Nothing to end first, in the usual case: then it opens at once.
   const opened = runtime.beginFile(file.name)
   const budget = runtime.options.budget ?? defaults.budget
   // Test cleanup failures that Vitest would not show on their test: reported by the file.
   const redirected: TeardownFailure[] = []
-  /** The tests whose record aroundEach wrote, with per-test records on. */
+  /** The tests whose end wrote their record, with per-test records on. */
   const recorded = runtime.recording ? new WeakSet<RunnerTestCase>() : undefined
+  /** Opens the scope of a concurrent test; loaded for a file that has such tests. */
+  let concurrentScopes: ((name: string) => Scope) | undefined
+  /** Whether a test of the file began through the runner's hooks. */
+  let began = false
   aroundAll(
     async (runSuite) => {
       const leftover = await opened
+      if (hasConcurrentTests(file)) {
+        // The scope machinery, which a file of sequential tests does without.
+        const { createScope } = await import('../core/scope.ts')
+        const scopes = scopesOf(runtime, createScope)
+        concurrentScopes = (name) => scopes.beginConcurrentTest(name)
+        // Under Node 20 the async context follows only the promises made once it is on: on
+        // before the tests start, so that each concurrent test's code keeps its own scope.
+        if (viaRunner) scopeContext.enterWith(undefined as unknown as Scope)
+      }
       try {
         await runSuite()
       } finally {
-        // Tests Vitest skipped without running them (no aroundEach hook ran for them).
+        // Tests Vitest skipped without running them (no hook of cleanroom's ran for them).
         if (recorded !== undefined) redirected.push(...recordUnrun(runtime, file, recorded))
+        if (viaRunner && !began && ranAnyTest(file)) redirected.push(runnerNotHooked())
         // Both ends, each failure kept: the file's, then the worker's.
         const fileFailure = await runtime.endFile()
         const workerFailure = await runtime.endWorker()
@@ -132,11 +244,62 @@ export function installCleanroom(options?: CleanroomOptions): void {
     },
     2 * budget + hookMargin,
   )
-  // Vitest unstubs and restores mocks (unstubEnvs, unstubGlobals, restoreMocks) once the
-  // aroundEach hooks have begun: the global-state baseline is then taken in the first
-  // beforeEach hook of the file, after that. A hook costs every test, so there is none when
-  // Vitest restores nothing or the guard is off. Tests of one suite have no beforeAll or
-  // afterAll hook between them: the suite is their group.
+  /** What ending a test found, thrown where Vitest shows it: on the test, else on the file. */
+  const settle = (test: RunnerTestCase, failure: TeardownFailure): void => {
+    if (failure !== undefined && dropsErrors(test)) redirected.push(failure)
+    else raise([failure])
+  }
+  /** Ends a test that began with the runtime's `beginTest()`. */
+  const endSequential = (test: RunnerTestCase): Promise<void> | undefined => {
+    // Its record is written as it ends: its outcome first, as Vitest will report it.
+    if (runtime.recording) {
+      runtime.describeTest(titleOf(test), outcomeOf(test))
+      recorded?.add(test)
+    }
+    const ending = runtime.finishTest()
+    if (ending !== undefined && 'then' in ending) {
+      return ending.then((failure) => {
+        settle(test, failure)
+      })
+    }
+    settle(test, ending)
+    return undefined
+  }
+  if (viaRunner) {
+    hookVitestsRunner()
+    /** The scopes of the file's concurrent tests that began and have not ended. */
+    const openConcurrent = new WeakMap<RunnerTestCase, Scope>()
+    runnerFiles.set(file, {
+      begin: (test) => {
+        began = true
+        if (test.concurrent === true && concurrentScopes !== undefined) {
+          // A concurrent test's scope is found through the async context, from here on in
+          // the code this try runs: its `beforeEach` hooks, the test, its `afterEach` hooks.
+          const scope = concurrentScopes(test.name)
+          openConcurrent.set(test, scope)
+          scopeContext.enterWith(scope)
+        } else {
+          // Vitest's own restoring has run: the global-state baseline can be taken now.
+          runtime.beginTest(test.name, test.suite ?? test.file)
+        }
+      },
+      end: (test) => {
+        const scope = openConcurrent.get(test)
+        if (scope === undefined) return endSequential(test)
+        openConcurrent.delete(test)
+        // A concurrent test's leaks, global state and memory are its file's: it has no record.
+        return runtime.endTest(scope).then((failure) => {
+          settle(test, failure)
+        })
+      },
+    })
+    return
+  }
+  // With a custom runner: Vitest unstubs and restores mocks (unstubEnvs, unstubGlobals,
+  // restoreMocks) once the aroundEach hooks have begun, so the global-state baseline is then
+  // taken in the first beforeEach hook of the file, after that. A hook costs every test, so
+  // there is none when Vitest restores nothing or the guard is off. Tests of one suite have
+  // no beforeAll or afterAll hook between them: the suite is their group.
   const baselineInBeforeEach = vitestRestores && runtime.guardsGlobals
   if (baselineInBeforeEach) {
     // No timeout of Vitest's (0): it would wrap the hook in a promise and a timer for every
@@ -147,14 +310,10 @@ export function installCleanroom(options?: CleanroomOptions): void {
   }
   const aroundTest = async (runTest: () => Promise<void>, task: RunnerTestCase): Promise<void> => {
     // A concurrent test gets its scope now, found through the async context by what it runs;
-    // a sequential one through the runtime's current test, which spares the whole run the
-    // cost of the async hooks such a context turns on under Node 20.
-    // The scope machinery is loaded only then: Vitest starts a process for each test file.
+    // a sequential one through the runtime's current test.
     const scope =
-      task.concurrent === true
-        ? scopesOf(runtime, (await import('../core/scope.ts')).createScope).beginConcurrentTest(
-            task.name,
-          )
+      task.concurrent === true && concurrentScopes !== undefined
+        ? concurrentScopes(task.name)
         : undefined
     if (scope === undefined) {
       runtime.beginTest(task.name, task.suite ?? task.file, baselineInBeforeEach)
@@ -163,14 +322,11 @@ export function installCleanroom(options?: CleanroomOptions): void {
       if (scope === undefined) await runTest()
       else await scopeContext.run(scope, runTest)
     } finally {
-      // A concurrent test's leaks, global state and memory are its file's: it has no record.
-      if (scope === undefined && runtime.recording) {
-        runtime.describeTest(titleOf(task), outcomeOf(task))
-        recorded?.add(task)
-      }
-      const failure = await (scope === undefined ? runtime.endTest() : runtime.endTest(scope))
-      if (failure !== undefined && dropsErrors(task)) redirected.push(failure)
-      else raise([failure])
+      await (scope === undefined
+        ? endSequential(task)
+        : runtime.endTest(scope).then((failure) => {
+            settle(task, failure)
+          }))
     }
   }
   // The hook itself is one line: in a file with `test.extend` fixtures, Vitest reads the
@@ -178,6 +334,29 @@ export function installCleanroom(options?: CleanroomOptions): void {
   // of Vitest's (0): what the hook waits for is bounded by cleanroom's own deadlines, and a
   // timeout costs Vitest two timers and their promises for every test.
   aroundEach((runTest, { task }) => aroundTest(runTest, task), 0)
+}
+
+/** Whether a test of the file runs concurrently (`test.concurrent`, `describe.concurrent`). */
+function hasConcurrentTests(suite: RunnerTestFile | RunnerTestSuite): boolean {
+  return suite.tasks.some((task) =>
+    task.type === 'suite' ? hasConcurrentTests(task) : task.concurrent === true,
+  )
+}
+
+/** Whether Vitest ran a test of the file (one it did not skip). */
+function ranAnyTest(suite: RunnerTestFile | RunnerTestSuite): boolean {
+  return suite.tasks.some((task) =>
+    task.type === 'suite'
+      ? ranAnyTest(task)
+      : task.result?.state === 'pass' || task.result?.state === 'fail',
+  )
+}
+
+/** The file's failure when Vitest ran its tests without the runner hooks cleanroom wrapped. */
+function runnerNotHooked(): Error {
+  return new Error(
+    "cleanroom/vitest: Vitest ran this file's tests without calling the hooks of its runner that cleanroom wraps (TestRunner's onBeforeTryTask and onAfterRetryTask), so no test was checked. This version of Vitest may run tests another way: please report it, and meanwhile name a runner of your own in the config (`runner`), with which cleanroom registers an `aroundEach` hook instead.",
+  )
 }
 
 /**

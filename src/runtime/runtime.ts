@@ -169,8 +169,8 @@ export class Runtime {
   /**
    * Takes the global-state guard's baseline for the running test, for an adapter that began
    * the test with `globalsLater` because the runner does per-test work of its own after the
-   * test started (Jest restores mocks in a `beforeEach` hook of its own, Vitest unstubs and
-   * restores mocks after its `aroundEach` hooks began).
+   * test started (Jest restores mocks in a `beforeEach` hook of its own; Vitest, with a custom
+   * runner, unstubs and restores mocks after its `aroundEach` hooks began).
    */
   beginGlobals(group?: unknown): void {
     this.#globals?.beginTest(group)

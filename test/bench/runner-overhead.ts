@@ -23,7 +23,7 @@ import type { TargetCheck } from './target.ts'
  * defaults), the same without the guard (`CLEANROOM_GLOBALS=off`), with trace mode
  * (`CLEANROOM_TRACE=1`), and, for comparison, the runner's own leak detection (Jest's
  * `--detectOpenHandles`, Vitest's `--detectAsyncLeaks`) without cleanroom. Every round runs
- * every configuration once (interleaved); wall time of the whole CLI run, median of `runs`, and
+ * every configuration once (interleaved, each round starting one configuration later); wall time of the whole CLI run, median of `runs`, and
  * beside it the CPU time of the run's whole process tree (Linux), which a busy machine moves less.
  *
  * A configuration's ratio is the median, over the rounds, of its time over the plain runner's in
@@ -262,14 +262,18 @@ export function runRunnerOverhead(): { rows: OverheadRow[]; checks: TargetCheck[
     const dirOf = (configuration: Configuration): string =>
       configuration.withCleanroom ? projects.installed : projects.plain
     try {
-      // One warm-up of each, then `runs` rounds, each running every configuration once.
+      // One warm-up of each, then `runs` rounds, each running every configuration once. Each
+      // round starts one configuration later than the round before, so that no configuration
+      // always runs first, or always right after the heaviest.
       for (const configuration of configurations)
         runOnce(runner, configuration, dirOf(configuration))
       const times = configurations.map((): RunTimes[] => [])
       for (let run = 0; run < runs; run++) {
-        configurations.forEach((configuration, index) => {
+        for (let step = 0; step < configurations.length; step++) {
+          const index = (run + step) % configurations.length
+          const configuration = configurations[index] as Configuration
           times[index]?.push(runOnce(runner, configuration, dirOf(configuration)))
-        })
+        }
       }
       const medians = times.map((samples) => ({
         wall: median(samples.map((sample) => sample.wall)),

@@ -69,8 +69,11 @@ const expectedStatuses = {
     ['a slow disposer has until its own deadline, not Vitest’s hookTimeout', 'passed'],
     ['a suite > still runs after the failures', 'passed'],
     ['a test that fails keeps its own error', 'failed'],
+    ['a cleanup that fails on the first try only passes on the retry', 'passed'],
     ['concurrent tests > first', 'passed'],
     ['concurrent tests > second', 'passed'],
+    ['a suite with an aroundEach hook of its own > runs inside it', 'passed'],
+    ['a suite with an aroundEach hook of its own > runs concurrently inside it', 'passed'],
   ],
   'files.spec.ts': [
     ['passes while its file’s cleanup fails', 'passed'],
@@ -188,6 +191,21 @@ describe(`Vitest ${version} with setupFiles: ['cleanroom/vitest/setup']`, () => 
       'afterEach: still runs after the failures',
       'test fixture: client released',
       'afterEach: a test that fails keeps its own error',
+      // A cleanup's failure fails the try it belongs to: Vitest tries again.
+      'retried test: try 1',
+      'afterEach: a cleanup that fails on the first try only passes on the retry',
+      'retried test: try 2',
+      'afterEach: a cleanup that fails on the first try only passes on the retry',
+      // Through the hooks of Vitest's runner: inside the file's own aroundEach hooks, whose
+      // code is the file's; after a concurrent test, the async context names its closed scope.
+      'own aroundEach: before "runs inside it", in file users.spec.ts',
+      'afterEach: runs inside it',
+      'test: disposed',
+      'own aroundEach: after "runs inside it", in file users.spec.ts',
+      'own aroundEach: before "runs concurrently inside it", in file users.spec.ts',
+      'afterEach: runs concurrently inside it',
+      'test: concurrent one disposed',
+      'own aroundEach: after "runs concurrently inside it", ScopeClosedError',
       'afterAll',
       'file fixture: server closed',
       'worker fixture: config dropped',
@@ -215,5 +233,37 @@ describe('with isolate: false, one worker running both files in turn', () => {
     }
     expect(report.testResults.find((r) => r.name.endsWith('/files.spec.ts'))?.status).toBe('failed')
     expect(run.order).toContain('worker fixture: config dropped')
+  })
+})
+
+describe('with a runner of its own in the config (runner), through an aroundEach hook', () => {
+  it('wraps the tests as with Vitest’s runner, its scope ending outside the file’s own aroundEach hooks, whose code is the test’s', async () => {
+    const { run, report } = await runVitest('custom-runner', [
+      '--config',
+      'vitest.custom-runner.config.mjs',
+    ])
+    expect(run.timedOut).toBe(false)
+    expect(run.code).toBe(1)
+    for (const [file, statuses] of Object.entries(expectedStatuses)) {
+      expect(testsOf(report, file).map((t) => [t.name, t.status])).toEqual(statuses)
+    }
+    expect(report.testResults.find((r) => r.name.endsWith('/files.spec.ts'))?.status).toBe('failed')
+    const own = run.order.filter((line) =>
+      /^(own aroundEach|test: (concurrent one )?disposed$)/.test(line),
+    )
+    expect(own).toEqual([
+      'own aroundEach: before "runs inside it", in test "runs inside it"',
+      'own aroundEach: after "runs inside it", in test "runs inside it"',
+      'test: disposed',
+      'own aroundEach: before "runs concurrently inside it", in test "runs concurrently inside it"',
+      'own aroundEach: after "runs concurrently inside it", in test "runs concurrently inside it"',
+      'test: concurrent one disposed',
+    ])
+    // Each concurrent test still has its own scope, disposed after its own afterEach.
+    for (const name of ['first', 'second']) {
+      expect(run.order.indexOf(`concurrent: ${name} request aborted`)).toBeGreaterThan(
+        run.order.indexOf(`afterEach: ${name}`),
+      )
+    }
   })
 })

@@ -3,7 +3,7 @@ import { appendFileSync } from 'node:fs'
 import { createServer, get } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { afterAll, afterEach, describe, expect, onTestFinished, test } from 'vitest'
+import { afterAll, afterEach, aroundEach, describe, expect, onTestFinished, test } from 'vitest'
 import { currentScope, defer, defineFixture, track, use } from 'cleanroom'
 
 const log = (line: string) => {
@@ -128,6 +128,20 @@ test('a test that fails keeps its own error', () => {
   throw new Error('the assertion failed first')
 })
 
+let tries = 0
+test('a cleanup that fails on the first try only passes on the retry', { retry: 1 }, () => {
+  tries++
+  log(`retried test: try ${tries}`)
+  if (tries === 1) {
+    defer(
+      () => {
+        throw new Error('the first try’s cleanup failed')
+      },
+      { label: 'first try' },
+    )
+  }
+})
+
 describe('concurrent tests', () => {
   let secondDone = () => {}
   const second = new Promise<void>((resolve) => {
@@ -152,5 +166,32 @@ describe('concurrent tests', () => {
     await sleep(10)
     expect(currentScope().name).toBe('test "second"')
     secondDone()
+  })
+})
+
+describe('a suite with an aroundEach hook of its own', () => {
+  aroundEach(async (runTest, { task }) => {
+    log(`own aroundEach: before "${task.name}", in ${currentScope().name}`)
+    await runTest()
+    let after: string
+    try {
+      track(new AbortController(), { label: 'tracked after the test' })
+      after = `in ${currentScope().name}`
+    } catch (error) {
+      after = (error as Error).name
+    }
+    log(`own aroundEach: after "${task.name}", ${after}`)
+  })
+
+  test('runs inside it', () => {
+    defer(() => {
+      log('test: disposed')
+    })
+  })
+
+  test.concurrent('runs concurrently inside it', () => {
+    defer(() => {
+      log('test: concurrent one disposed')
+    })
   })
 })

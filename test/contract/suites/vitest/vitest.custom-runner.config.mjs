@@ -1,0 +1,7 @@
+export default {
+  test: {
+    setupFiles: ['cleanroom/vitest/setup'],
+    hookTimeout: 200,
+    runner: './custom-runner.mjs',
+  },
+}
