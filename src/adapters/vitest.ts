@@ -110,8 +110,19 @@ interface FileTests {
   end(test: RunnerTestCase): Promise<void> | undefined
 }
 
-/** The files whose tests cleanroom begins and ends through Vitest's runner hooks. */
-const runnerFiles = processSingleton('vitestRunnerFiles', () => new WeakMap<object, FileTests>())
+/**
+ * Where a file's task (Vitest's `File`) holds what the runner's hooks do for its tests, when
+ * cleanroom begins and ends them through those hooks: on the task itself, which every copy of
+ * cleanroom and of Vitest in the process sees alike (under the `vmThreads` pool, each test file
+ * has a global object of its own). Not enumerable, and a symbol, so never sent to Vitest's
+ * main process with the task.
+ */
+const fileTestsKey = Symbol.for('cleanroom.vitestFileTests')
+
+/** What the runner's hooks do for the tests of `file`, if it installed cleanroom through them. */
+function fileTestsOf(file: RunnerTestFile): FileTests | undefined {
+  return (file as RunnerTestFile & { [fileTestsKey]?: FileTests })[fileTestsKey]
+}
 
 /**
  * Whether the tests of this worker run on Vitest's own `TestRunner` class, whose per-try hooks
@@ -129,11 +140,11 @@ function runsOnVitestsRunner(config: VitestConfig): boolean {
 }
 
 /**
- * Wraps the per-try hooks of Vitest's `TestRunner` class, once per process, so that each test
- * of a file in `runnerFiles` begins and ends in cleanroom. Vitest calls a runner's hooks for
+ * Wraps the per-try hooks of Vitest's `TestRunner` class, once, so that each test of a file
+ * that installed cleanroom through them (see `fileTestsKey`) begins and ends in cleanroom. Vitest calls a runner's hooks for
  * every test whether or not they do anything, where an `aroundEach` hook costs every test
- * Vitest's own machinery for such hooks (promises, races and two concurrency slots, about
- * 200,000 instructions a test): more than cleanroom's own work on a clean test.
+ * Vitest's own machinery for such hooks (promises, races and two concurrency slots,
+ * 100,000–200,000 instructions a test): about as much as cleanroom's own work on a clean test.
  */
 function hookVitestsRunner(): void {
   const hooks = TestRunner.prototype as TryHooks
@@ -142,7 +153,7 @@ function hookVitestsRunner(): void {
   const afterRetry = hooks.onAfterRetryTask
   hooks.onBeforeTryTask = function (test, options) {
     const restoring = beforeTry?.call(this, test, options)
-    const tests = runnerFiles.get(test.file)
+    const tests = fileTestsOf(test.file)
     if (tests === undefined) return restoring
     if (isThenable(restoring)) {
       return restoring.then(() => {
@@ -153,7 +164,7 @@ function hookVitestsRunner(): void {
     return restoring
   }
   hooks.onAfterRetryTask = function (test, options) {
-    const ending = runnerFiles.get(test.file)?.end(test)
+    const ending = fileTestsOf(test.file)?.end(test)
     if (afterRetry === undefined) return ending
     if (ending === undefined) return afterRetry.call(this, test, options)
     return ending.finally(() => afterRetry.call(this, test, options))
@@ -269,7 +280,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
     hookVitestsRunner()
     /** The scopes of the file's concurrent tests that began and have not ended. */
     const openConcurrent = new WeakMap<RunnerTestCase, Scope>()
-    runnerFiles.set(file, {
+    const tests: FileTests = {
       begin: (test) => {
         began = true
         if (test.concurrent === true && concurrentScopes !== undefined) {
@@ -292,7 +303,8 @@ export function installCleanroom(options?: CleanroomOptions): void {
           settle(test, failure)
         })
       },
-    })
+    }
+    Object.defineProperty(file, fileTestsKey, { value: tests, configurable: true })
     return
   }
   // With a custom runner: Vitest unstubs and restores mocks (unstubEnvs, unstubGlobals,

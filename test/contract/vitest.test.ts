@@ -223,6 +223,32 @@ describe(`Vitest ${version} with setupFiles: ['cleanroom/vitest/setup']`, () => 
   })
 })
 
+describe('under each of Vitest’s pools', () => {
+  it.each(['threads', 'vmThreads'])(
+    'with --pool=%s, wraps the tests as under the default pool',
+    async (pool) => {
+      const { run, report } = await runVitest(`pool-${pool}`, [`--pool=${pool}`])
+      expect(run.timedOut).toBe(false)
+      expect(run.code).toBe(1)
+      for (const [file, statuses] of Object.entries(expectedStatuses)) {
+        expect(testsOf(report, file).map((t) => [t.name, t.status])).toEqual(statuses)
+      }
+      expect(run.order).toContain('own aroundEach: after "runs inside it", in file users.spec.ts')
+    },
+  )
+})
+
+describe('when Vitest runs the tests without the runner hooks cleanroom wrapped', () => {
+  it('fails the file, saying so, rather than checking nothing', async () => {
+    const run = await runSuite('vitest-unhooked', ['node', vitest, 'run'])
+    expect(run.timedOut).toBe(false)
+    expect(run.code).toBe(1)
+    expect(run.stdout + run.stderr).toContain(
+      "cleanroom/vitest: Vitest ran this file's tests without calling the hooks of its runner that cleanroom wraps",
+    )
+  })
+})
+
 describe('with isolate: false, one worker running both files in turn', () => {
   it('wraps the tests of every file, each file with fresh file and worker scopes', async () => {
     const { run, report } = await runVitest('no-isolate', ['--no-isolate', '--maxWorkers=1'])
