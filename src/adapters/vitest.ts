@@ -230,7 +230,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
   aroundAll(
     async (runSuite) => {
       const leftover = await opened
-      if (hasConcurrentTests(file)) {
+      if (someTest(file, isConcurrent)) {
         // The scope machinery, which a file of sequential tests does without.
         const { createScope } = await import('../core/scope.ts')
         const scopes = scopesOf(runtime, createScope)
@@ -244,7 +244,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
       } finally {
         // Tests Vitest skipped without running them (no hook of cleanroom's ran for them).
         if (recorded !== undefined) redirected.push(...recordUnrun(runtime, file, recorded))
-        if (viaRunner && !began && ranAnyTest(file)) redirected.push(runnerNotHooked())
+        if (viaRunner && !began && someTest(file, ran)) redirected.push(runnerNotHooked())
         // Both ends, each failure kept: the file's, then the worker's.
         const fileFailure = await runtime.endFile()
         const workerFailure = await runtime.endWorker()
@@ -260,6 +260,14 @@ export function installCleanroom(options?: CleanroomOptions): void {
     if (failure !== undefined && dropsErrors(test)) redirected.push(failure)
     else raise([failure])
   }
+  /** The scope of a concurrent test, opened as it begins; undefined for a sequential one. */
+  const concurrentScopeOf = (test: RunnerTestCase): Scope | undefined =>
+    test.concurrent === true ? concurrentScopes?.(test.name) : undefined
+  /** Ends a concurrent test: its leaks, global state and memory are its file's, and no record. */
+  const endConcurrent = (test: RunnerTestCase, scope: Scope): Promise<void> =>
+    runtime.endTest(scope).then((failure) => {
+      settle(test, failure)
+    })
   /** Ends a test that began with the runtime's `beginTest()`. */
   const endSequential = (test: RunnerTestCase): Promise<void> | undefined => {
     // Its record is written as it ends: its outcome first, as Vitest will report it.
@@ -283,10 +291,10 @@ export function installCleanroom(options?: CleanroomOptions): void {
     const tests: FileTests = {
       begin: (test) => {
         began = true
-        if (test.concurrent === true && concurrentScopes !== undefined) {
+        const scope = concurrentScopeOf(test)
+        if (scope !== undefined) {
           // A concurrent test's scope is found through the async context, from here on in
           // the code this try runs: its `beforeEach` hooks, the test, its `afterEach` hooks.
-          const scope = concurrentScopes(test.name)
           openConcurrent.set(test, scope)
           scopeContext.enterWith(scope)
         } else {
@@ -298,10 +306,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
         const scope = openConcurrent.get(test)
         if (scope === undefined) return endSequential(test)
         openConcurrent.delete(test)
-        // A concurrent test's leaks, global state and memory are its file's: it has no record.
-        return runtime.endTest(scope).then((failure) => {
-          settle(test, failure)
-        })
+        return endConcurrent(test, scope)
       },
     }
     Object.defineProperty(file, fileTestsKey, { value: tests, configurable: true })
@@ -323,10 +328,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
   const aroundTest = async (runTest: () => Promise<void>, task: RunnerTestCase): Promise<void> => {
     // A concurrent test gets its scope now, found through the async context by what it runs;
     // a sequential one through the runtime's current test.
-    const scope =
-      task.concurrent === true && concurrentScopes !== undefined
-        ? concurrentScopes(task.name)
-        : undefined
+    const scope = concurrentScopeOf(task)
     if (scope === undefined) {
       runtime.beginTest(task.name, task.suite ?? task.file, baselineInBeforeEach)
     }
@@ -334,11 +336,7 @@ export function installCleanroom(options?: CleanroomOptions): void {
       if (scope === undefined) await runTest()
       else await scopeContext.run(scope, runTest)
     } finally {
-      await (scope === undefined
-        ? endSequential(task)
-        : runtime.endTest(scope).then((failure) => {
-            settle(task, failure)
-          }))
+      await (scope === undefined ? endSequential(task) : endConcurrent(task, scope))
     }
   }
   // The hook itself is one line: in a file with `test.extend` fixtures, Vitest reads the
@@ -348,21 +346,22 @@ export function installCleanroom(options?: CleanroomOptions): void {
   aroundEach((runTest, { task }) => aroundTest(runTest, task), 0)
 }
 
-/** Whether a test of the file runs concurrently (`test.concurrent`, `describe.concurrent`). */
-function hasConcurrentTests(suite: RunnerTestFile | RunnerTestSuite): boolean {
+/** Whether a test of the suite, in it or in a suite within, is one `matches` accepts. */
+function someTest(
+  suite: RunnerTestFile | RunnerTestSuite,
+  matches: (test: RunnerTestCase) => boolean,
+): boolean {
   return suite.tasks.some((task) =>
-    task.type === 'suite' ? hasConcurrentTests(task) : task.concurrent === true,
+    task.type === 'suite' ? someTest(task, matches) : matches(task),
   )
 }
 
-/** Whether Vitest ran a test of the file (one it did not skip). */
-function ranAnyTest(suite: RunnerTestFile | RunnerTestSuite): boolean {
-  return suite.tasks.some((task) =>
-    task.type === 'suite'
-      ? ranAnyTest(task)
-      : task.result?.state === 'pass' || task.result?.state === 'fail',
-  )
-}
+/** Whether a test runs concurrently (`test.concurrent`, `describe.concurrent`). */
+const isConcurrent = (test: RunnerTestCase): boolean => test.concurrent === true
+
+/** Whether Vitest ran the test (did not skip it). */
+const ran = (test: RunnerTestCase): boolean =>
+  test.result?.state === 'pass' || test.result?.state === 'fail'
 
 /** The file's failure when Vitest ran its tests without the runner hooks cleanroom wrapped. */
 function runnerNotHooked(): Error {
